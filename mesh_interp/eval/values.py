@@ -35,7 +35,8 @@ class TypeInfo:
     and method dot-syntax consult both.
     """
 
-    __slots__ = ("name", "module", "generics", "traits", "methods", "derives")
+    __slots__ = ("name", "module", "generics", "traits", "methods", "derives", "statics",
+                 "from_impls")
 
     def __init__(self, name: str, module: str = "", generics: tuple = ()):
         self.name = name
@@ -44,6 +45,10 @@ class TypeInfo:
         self.traits: set[str] = set()
         self.methods: dict[str, Any] = {}
         self.derives: Optional[list[str]] = None
+        # static trait methods (no self): `Type.name(args)`
+        self.statics: dict[str, Any] = {}
+        # impl From<Source> for this type: source type name -> from function
+        self.from_impls: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"<type {self.name}>"
