@@ -1,0 +1,35 @@
+"""Every programs/*.mpl runs and prints exactly its snapshot.
+
+The snapshots live in tests/snapshots/programs/<name>.out. They are created
+with `python -m pytest tests/test_programs.py --snapshot-update` once the
+output has been checked by hand (programs/<name>.expected holds the output
+predicted from the language reference when the program was written).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PROGRAMS_DIR, SNAPSHOTS_DIR, run_mesh
+
+PROGRAMS = sorted(PROGRAMS_DIR.glob("*.mpl"))
+
+# Seconds one program may take (the tail-recursion program loops 1,000,000
+# times in a tree-walking interpreter).
+TIMEOUT = 300
+
+
+def test_programs_exist():
+    assert len(PROGRAMS) >= 14, "programs/ should hold the example programs"
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+def test_program_output(program, snapshot):
+    result = run_mesh("run", str(program.relative_to(PROGRAMS_DIR.parent)),
+                      timeout=TIMEOUT)
+    assert result.returncode == 0, (
+        f"{program.name} exited with {result.returncode}\n"
+        f"--- stderr ---\n{result.stderr}"
+    )
+    snapshot.snapshot_dir = SNAPSHOTS_DIR / "programs"
+    snapshot.assert_match(result.stdout, f"{program.stem}.out")
