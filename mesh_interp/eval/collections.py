@@ -1,0 +1,649 @@
+"""Immutable collection values: List, Map, Set, Queue, Range and lazy iterators.
+
+Every "update" returns a new value and leaves the old one untouched, and the
+updates Mesh programs do in loops are cheap:
+
+MeshList  = persistent vector (pyrsistent's C ``pvector``) + a start offset.
+            append O(log32 n) (effectively O(1)), index O(log32 n), the cons
+            pattern's tail (``h :: t``), ``List.tail`` and ``List.drop`` O(1)
+            (they only move the offset; the dead prefix is dropped by an
+            occasional compaction, amortised O(1)). Prepend/concat copy.
+MeshMap   = HAMT (``immutables.Map``) key -> (position, value), plus a
+            persistent vector of keys in insertion order. A put on an existing
+            key keeps its position; delete leaves a tombstone that is squeezed
+            out once tombstones outnumber live entries (amortised O(1)).
+MeshSet   = the same design without values.
+MeshQueue = persistent vector + front offset (push back, pop front: O(1)).
+MeshRange = half-open Int interval [start, end).
+MeshIter  = a lazy, single-pass iterator (Iter.* adapters wrap Python
+            generators around it).
+
+Keys of maps and elements of sets must be hashable: Int, Float, Bool, String,
+tuples, lists, structs, variants, Pids all are (see values._hashable).
+"""
+from __future__ import annotations
+
+from itertools import islice
+from typing import Iterable, Iterator
+
+import immutables
+from pyrsistent import pvector
+
+_EMPTY_VEC = pvector()
+_Map = immutables.Map
+_EMPTY_HAMT = _Map()
+
+
+class _Tomb:
+    """Marks the position of a deleted key in the insertion-order vector."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<deleted>"
+
+
+_TOMB = _Tomb()
+_MISSING = object()
+
+# Compaction thresholds: rebuild when the dead part is larger than this and
+# larger than twice the live part (keeps the amortised cost O(1) per update).
+_COMPACT_MIN = 32
+
+
+def _hash_item(v) -> int:
+    try:
+        return hash(v)
+    except TypeError:
+        return id(v)
+
+
+# ====================================================================== List
+
+class MeshList:
+    """An immutable Mesh List. Iterates, indexes and compares like a sequence."""
+
+    __slots__ = ("_v", "_s", "_h")
+
+    def __init__(self, vec=_EMPTY_VEC, start: int = 0):
+        self._v = vec
+        self._s = start
+        self._h = None
+
+    # ---------------------------------------------------------- construction
+    @staticmethod
+    def from_iterable(it: Iterable) -> "MeshList":
+        if type(it) is MeshList:
+            return it
+        v = pvector(it)
+        return MeshList(v, 0) if len(v) else EMPTY
+
+    @staticmethod
+    def of(*items) -> "MeshList":
+        return MeshList(pvector(items), 0) if items else EMPTY
+
+    @staticmethod
+    def _at(vec, start: int) -> "MeshList":
+        """A list over vec[start:], compacting a large dead prefix."""
+        n = len(vec)
+        if start >= n:
+            return EMPTY
+        if start > _COMPACT_MIN and start > 2 * (n - start):
+            return MeshList(vec[start:], 0)
+        return MeshList(vec, start)
+
+    # ---------------------------------------------------------- sequence protocol
+    def __len__(self) -> int:
+        return len(self._v) - self._s
+
+    def __bool__(self) -> bool:
+        return len(self._v) > self._s
+
+    def __iter__(self) -> Iterator:
+        s = self._s
+        v = self._v
+        if s == 0:
+            return iter(v)
+        return map(v.__getitem__, range(s, len(v)))
+
+    def __reversed__(self) -> Iterator:
+        v = self._v
+        return map(v.__getitem__, range(len(v) - 1, self._s - 1, -1))
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if step == 1:
+                if start >= stop:
+                    return EMPTY
+                s = self._s
+                if stop == len(self):
+                    return MeshList._at(self._v, s + start)
+                return MeshList(self._v[s + start:s + stop], 0)
+            return MeshList.from_iterable(list(self)[i])
+        n = len(self)
+        if i < 0:
+            i += n
+        if i < 0 or i >= n:
+            raise IndexError(i)
+        return self._v[self._s + i]
+
+    def __contains__(self, x) -> bool:
+        for y in self:
+            if y == x:
+                return True
+        return False
+
+    # ---------------------------------------------------------- Mesh operations
+    def uncons(self):
+        """(head, tail) for the cons pattern `h :: t`, or None when empty. O(1)."""
+        s = self._s
+        v = self._v
+        if s >= len(v):
+            return None
+        return v[s], MeshList._at(v, s + 1)
+
+    def head(self):
+        return self._v[self._s]
+
+    def tail(self) -> "MeshList":
+        return MeshList._at(self._v, self._s + 1)
+
+    def last(self):
+        return self._v[-1]
+
+    def append(self, x) -> "MeshList":
+        return MeshList(self._v.append(x), self._s)
+
+    def prepend(self, x) -> "MeshList":
+        """[x | self] -- O(n) copy (Mesh lists are arrays upstream too)."""
+        return MeshList(pvector((x,)).extend(self), 0)
+
+    def concat(self, other: Iterable) -> "MeshList":
+        """List concatenation (`++`). O(len(other))."""
+        if type(other) is MeshList:
+            if not other:
+                return self
+            if not self:
+                return other
+        elif not isinstance(other, (list, tuple)):
+            other = list(other)
+        if not other:
+            return self
+        return MeshList(self._v.extend(other), self._s)
+
+    __add__ = concat
+
+    def take(self, n: int) -> "MeshList":
+        ln = len(self)
+        if n <= 0:
+            return EMPTY
+        if n >= ln:
+            return self
+        s = self._s
+        return MeshList(self._v[s:s + n], 0)
+
+    def drop(self, n: int) -> "MeshList":
+        if n <= 0:
+            return self
+        return MeshList._at(self._v, self._s + n)
+
+    def reverse(self) -> "MeshList":
+        return MeshList(pvector(reversed(self)), 0) if len(self) > 1 else self
+
+    def to_pylist(self) -> list:
+        return list(self)
+
+    # ---------------------------------------------------------- comparison
+    def __eq__(self, other) -> bool:
+        if other is self:
+            return True
+        if type(other) is not MeshList:
+            return NotImplemented
+        if len(other) != len(self):
+            return False
+        for a, b in zip(self, other):
+            if not (a == b):
+                return False
+        return True
+
+    def __ne__(self, other) -> bool:
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+    def __lt__(self, other) -> bool:
+        return tuple(self) < tuple(other)
+
+    def __le__(self, other) -> bool:
+        return tuple(self) <= tuple(other)
+
+    def __gt__(self, other) -> bool:
+        return tuple(self) > tuple(other)
+
+    def __ge__(self, other) -> bool:
+        return tuple(self) >= tuple(other)
+
+    def __hash__(self) -> int:
+        h = self._h
+        if h is None:
+            h = self._h = hash(("List",) + tuple(_hash_item(x) for x in self))
+        return h
+
+    def __repr__(self) -> str:
+        return f"MeshList({list(self)!r})"
+
+
+EMPTY = MeshList()
+EMPTY_LIST = EMPTY
+
+
+# ====================================================================== Map
+
+class MeshMap:
+    """An immutable, insertion-ordered Mesh Map.
+
+    Iterating a MeshMap yields its keys (like a dict); use items() for pairs.
+    """
+
+    __slots__ = ("_idx", "_ord", "_dead", "_h")
+
+    def __init__(self, idx=_EMPTY_HAMT, order=_EMPTY_VEC, dead: int = 0):
+        self._idx = idx      # key -> (position in _ord, value)
+        self._ord = order    # keys in insertion order, _TOMB for deleted ones
+        self._dead = dead
+        self._h = None
+
+    # ---------------------------------------------------------- construction
+    @staticmethod
+    def from_pairs(pairs: Iterable) -> "MeshMap":
+        """Build from (key, value) pairs; a later duplicate overwrites the value
+        and keeps the first position."""
+        order = []
+        with _EMPTY_HAMT.mutate() as mm:
+            for k, v in pairs:
+                e = mm.get(k, _MISSING)
+                if e is _MISSING:
+                    mm[k] = (len(order), v)
+                    order.append(k)
+                else:
+                    mm[k] = (e[0], v)
+            idx = mm.finish()
+        if not order:
+            return EMPTY_MAP
+        return MeshMap(idx, pvector(order), 0)
+
+    from_iterable = from_pairs
+
+    # ---------------------------------------------------------- queries
+    def __len__(self) -> int:
+        return len(self._idx)
+
+    def __bool__(self) -> bool:
+        return len(self._idx) > 0
+
+    def __contains__(self, k) -> bool:
+        return k in self._idx
+
+    contains = __contains__
+    has_key = __contains__
+
+    def get(self, k, default=None):
+        e = self._idx.get(k, _MISSING)
+        return default if e is _MISSING else e[1]
+
+    def __getitem__(self, k):
+        return self._idx[k][1]
+
+    def keys(self) -> Iterator:
+        if self._dead:
+            return (k for k in self._ord if k is not _TOMB)
+        return iter(self._ord)
+
+    __iter__ = keys
+
+    def values(self) -> Iterator:
+        idx = self._idx
+        return (idx[k][1] for k in self.keys())
+
+    def items(self) -> Iterator:
+        idx = self._idx
+        return ((k, idx[k][1]) for k in self.keys())
+
+    def first_value(self, default=None):
+        """Any value (the first in insertion order), or default when empty."""
+        for k in self.keys():
+            return self._idx[k][1]
+        return default
+
+    # ---------------------------------------------------------- updates
+    def put(self, k, v) -> "MeshMap":
+        idx = self._idx
+        e = idx.get(k, _MISSING)
+        if e is _MISSING:
+            return MeshMap(idx.set(k, (len(self._ord), v)), self._ord.append(k), self._dead)
+        if e[1] is v:
+            return self
+        return MeshMap(idx.set(k, (e[0], v)), self._ord, self._dead)
+
+    def delete(self, k) -> "MeshMap":
+        idx = self._idx
+        e = idx.get(k, _MISSING)
+        if e is _MISSING:
+            return self
+        idx = idx.delete(k)
+        if not len(idx):
+            return EMPTY_MAP
+        order = self._ord.set(e[0], _TOMB)
+        dead = self._dead + 1
+        if dead > _COMPACT_MIN and dead > 2 * len(idx):
+            return MeshMap.from_pairs((kk, idx[kk][1]) for kk in order if kk is not _TOMB)
+        return MeshMap(idx, order, dead)
+
+    def merge(self, other: "MeshMap") -> "MeshMap":
+        """Entries of self, then other's put on top (other wins, its new keys appended)."""
+        if not other:
+            return self
+        if not self:
+            return other
+        m = self
+        for k, v in other.items():
+            m = m.put(k, v)
+        return m
+
+    # ---------------------------------------------------------- comparison
+    def __eq__(self, other) -> bool:
+        if other is self:
+            return True
+        if type(other) is not MeshMap:
+            return NotImplemented
+        if len(other) != len(self):
+            return False
+        oidx = other._idx
+        for k, (_, v) in self._idx.items():
+            e = oidx.get(k, _MISSING)
+            if e is _MISSING or not (e[1] == v):
+                return False
+        return True
+
+    def __ne__(self, other) -> bool:
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+    def __hash__(self) -> int:
+        h = self._h
+        if h is None:
+            h = self._h = hash(("Map", frozenset((_hash_item(k), _hash_item(v))
+                                                 for k, v in self.items())))
+        return h
+
+    def __repr__(self) -> str:
+        return f"MeshMap({dict(self.items())!r})"
+
+
+EMPTY_MAP = MeshMap()
+
+
+# ====================================================================== Set
+
+class MeshSet:
+    """An immutable, insertion-ordered Mesh Set."""
+
+    __slots__ = ("_idx", "_ord", "_dead", "_h")
+
+    def __init__(self, idx=_EMPTY_HAMT, order=_EMPTY_VEC, dead: int = 0):
+        self._idx = idx      # element -> position in _ord
+        self._ord = order    # elements in insertion order, _TOMB for removed ones
+        self._dead = dead
+        self._h = None
+
+    @staticmethod
+    def from_iterable(it: Iterable) -> "MeshSet":
+        """Duplicates removed, first occurrence order."""
+        order = []
+        with _EMPTY_HAMT.mutate() as mm:
+            for x in it:
+                if x not in mm:
+                    mm[x] = len(order)
+                    order.append(x)
+            idx = mm.finish()
+        if not order:
+            return EMPTY_SET
+        return MeshSet(idx, pvector(order), 0)
+
+    def __len__(self) -> int:
+        return len(self._idx)
+
+    def __bool__(self) -> bool:
+        return len(self._idx) > 0
+
+    def __contains__(self, x) -> bool:
+        return x in self._idx
+
+    contains = __contains__
+
+    def __iter__(self) -> Iterator:
+        if self._dead:
+            return (x for x in self._ord if x is not _TOMB)
+        return iter(self._ord)
+
+    def add(self, x) -> "MeshSet":
+        if x in self._idx:
+            return self
+        return MeshSet(self._idx.set(x, len(self._ord)), self._ord.append(x), self._dead)
+
+    def remove(self, x) -> "MeshSet":
+        idx = self._idx
+        pos = idx.get(x, _MISSING)
+        if pos is _MISSING:
+            return self
+        idx = idx.delete(x)
+        if not len(idx):
+            return EMPTY_SET
+        order = self._ord.set(pos, _TOMB)
+        dead = self._dead + 1
+        if dead > _COMPACT_MIN and dead > 2 * len(idx):
+            return MeshSet.from_iterable(y for y in order if y is not _TOMB)
+        return MeshSet(idx, order, dead)
+
+    delete = remove
+
+    def union(self, other: "MeshSet") -> "MeshSet":
+        if not other:
+            return self
+        if not self:
+            return other
+        s = self
+        for x in other:
+            s = s.add(x)
+        return s
+
+    def intersection(self, other: "MeshSet") -> "MeshSet":
+        return MeshSet.from_iterable(x for x in self if x in other)
+
+    def difference(self, other: "MeshSet") -> "MeshSet":
+        if not other:
+            return self
+        return MeshSet.from_iterable(x for x in self if x not in other)
+
+    def __eq__(self, other) -> bool:
+        if other is self:
+            return True
+        if type(other) is not MeshSet:
+            return NotImplemented
+        if len(other) != len(self):
+            return False
+        return all(x in other._idx for x in self._idx.keys())
+
+    def __ne__(self, other) -> bool:
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+    def __hash__(self) -> int:
+        h = self._h
+        if h is None:
+            h = self._h = hash(("Set", frozenset(_hash_item(x) for x in self)))
+        return h
+
+    def __repr__(self) -> str:
+        return f"MeshSet({list(self)!r})"
+
+
+EMPTY_SET = MeshSet()
+
+
+# ====================================================================== Queue
+
+class MeshQueue:
+    """An immutable FIFO queue: push at the back, pop from the front."""
+
+    __slots__ = ("_v", "_s")
+
+    def __init__(self, vec=_EMPTY_VEC, start: int = 0):
+        self._v = vec
+        self._s = start
+
+    @staticmethod
+    def from_iterable(it: Iterable) -> "MeshQueue":
+        return MeshQueue(pvector(it), 0)
+
+    def __len__(self) -> int:
+        return len(self._v) - self._s
+
+    def __bool__(self) -> bool:
+        return len(self._v) > self._s
+
+    def __iter__(self) -> Iterator:
+        v = self._v
+        return map(v.__getitem__, range(self._s, len(v)))
+
+    def push(self, x) -> "MeshQueue":
+        return MeshQueue(self._v.append(x), self._s)
+
+    def peek(self):
+        """The front element; IndexError when empty (natives turn it into a panic)."""
+        if not self:
+            raise IndexError("empty queue")
+        return self._v[self._s]
+
+    def pop(self):
+        """(front, rest); IndexError when empty."""
+        v = self._v
+        s = self._s
+        if s >= len(v):
+            raise IndexError("empty queue")
+        s += 1
+        if s > _COMPACT_MIN and s > 2 * (len(v) - s):
+            rest = MeshQueue(v[s:], 0)
+        else:
+            rest = MeshQueue(v, s)
+        return v[s - 1], rest
+
+    def __eq__(self, other) -> bool:
+        if type(other) is not MeshQueue:
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    def __ne__(self, other) -> bool:
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+    def __hash__(self) -> int:
+        return hash(("Queue",) + tuple(_hash_item(x) for x in self))
+
+    def __repr__(self) -> str:
+        return f"MeshQueue({list(self)!r})"
+
+
+EMPTY_QUEUE = MeshQueue()
+
+
+# ====================================================================== Range
+
+class MeshRange:
+    """Half-open Int interval [start, end); empty when end <= start."""
+
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: int, end: int):
+        self.start = start
+        self.end = end
+
+    def __len__(self) -> int:
+        return max(0, self.end - self.start)
+
+    def __bool__(self) -> bool:
+        return self.end > self.start
+
+    def __iter__(self) -> Iterator:
+        return iter(range(self.start, self.end))
+
+    def __contains__(self, x) -> bool:
+        return type(x) is int and self.start <= x < self.end
+
+    def __eq__(self, other) -> bool:
+        if type(other) is not MeshRange:
+            return NotImplemented
+        return self.start == other.start and self.end == other.end
+
+    def __ne__(self, other) -> bool:
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+    def __hash__(self) -> int:
+        return hash(("Range", self.start, self.end))
+
+    def __repr__(self) -> str:
+        return f"MeshRange({self.start}, {self.end})"
+
+
+# ====================================================================== Iter
+
+class MeshIter:
+    """A lazy, single-pass iterator (the opaque `Ptr`/`ListIterator` of Iter.*).
+
+    Wraps any Python iterator; adapters build new MeshIters around generators,
+    so nothing is pulled from the source until a terminal asks for it.
+    """
+
+    __slots__ = ("_it",)
+
+    def __init__(self, it: Iterable):
+        self._it = iter(it)
+
+    @staticmethod
+    def from_next(next_fn) -> "MeshIter":
+        """From a Mesh `next()`-style function returning Option (Some(x) / None)."""
+        def gen():
+            while True:
+                r = next_fn()
+                args = getattr(r, "args", None)
+                if not args:          # None variant (or a Python None)
+                    return
+                yield args[0]
+        return MeshIter(gen())
+
+    def __iter__(self) -> Iterator:
+        return self._it
+
+    def __next__(self):
+        return next(self._it)
+
+    def take(self, n: int) -> "MeshIter":
+        return MeshIter(islice(self._it, max(0, n)))
+
+    def __repr__(self) -> str:
+        return "<iterator>"
+
+
+def iterate(v) -> Iterator:
+    """Python iterator over any Mesh iterable (Map yields (key, value) tuples)."""
+    if type(v) is MeshMap:
+        return v.items()
+    return iter(v)
+
+
+__all__ = [
+    "MeshList", "MeshMap", "MeshSet", "MeshQueue", "MeshRange", "MeshIter",
+    "EMPTY", "EMPTY_LIST", "EMPTY_MAP", "EMPTY_SET", "EMPTY_QUEUE", "iterate",
+]
+
