@@ -1,0 +1,37 @@
+# Float display: shortest round-trip digits, never an exponent, no
+# trailing ".0"; IEEE arithmetic (inf, NaN, -0), fmod remainder.
+
+fn main() do
+  println("1.0 -> ${1.0}")
+  println("2.5 -> ${2.5}")
+  println("0.1 + 0.2 -> ${0.1 + 0.2}")
+  println("1/3 -> ${1.0 / 3.0}")
+  println("2/3 -> ${2.0 / 3.0}")
+  println("100.0 -> ${100.0}")
+  println("1.5e3 -> ${1.5e3}")
+  println("2.5e-3 -> ${2.5e-3}")
+  println("1e5 -> ${1e5}")
+  println("1.0e21 -> ${1.0e21}")
+  println("1.0e-7 -> ${1.0e-7}")
+  println("1.0e16 -> ${1.0e16}")
+  println("1.0e15 + 0.3 -> ${1.0e15 + 0.3}")
+  println("123456789.125 -> ${123456789.125}")
+  println("-3.5 -> ${-3.5}")
+  println("-0.0 -> ${-0.0}")
+  println("1/0 -> ${1.0 / 0.0}")
+  println("-1/0 -> ${-1.0 / 0.0}")
+  println("0/0 -> ${0.0 / 0.0}")
+  println("sqrt 2 -> ${Math.sqrt(2.0)}")
+  println("pi -> ${Math.pi}")
+  println("2^10 -> ${Math.pow(2.0, 10.0)}")
+  println("7.5 % 2.0 -> ${7.5 % 2.0}")
+  println("-7.5 % 2.0 -> ${-7.5 % 2.0}")
+  println("Int.to_float(3) -> ${Int.to_float(3)}")
+  println("Float.from(42) -> ${Float.from(42)}")
+  println("list -> ${[1.5, 2.0, 0.25]}")
+  let nan = 0.0 / 0.0
+  println("nan: ${nan == nan} ${nan != nan} ${nan < 1.0}")
+  println("0.1 + 0.2 == 0.3: ${0.1 + 0.2 == 0.3}")
+  println("min/max: ${Math.min(1.5, -2.5)} ${Math.max(1.5, -2.5)} ${Math.abs(-0.5)}")
+  println("string: ${String.from(0.1)} ${6.0 * 7.0}")
+end
