@@ -18,7 +18,7 @@ CheckResult
                Call / Field node `x.m(...)`  {"impl": (trait name, type name)} or
                                              {"stdlib": "String"|"List"|...} (module the
                                              call resolved to, also for `String.length`)
-               FnDef node (first clause)     its inferred function type (ty.Type)
+               FnDef / ActorDef node           {"type": inferred function type (ty.Type)}
   .gaps      set[str]  qualified stdlib names used but not declared (diagnostics)
 """
 from __future__ import annotations

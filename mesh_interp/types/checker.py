@@ -113,6 +113,13 @@ class Checker:
         self._base_types: dict = {}
         self._pending_mapget: list = []
         self._builtin_types()
+        for sname in ("Option", "Result", "Ordering"):
+            info = self.reg.sums[sname]
+            sty = TCon(info.name, info.gvars)
+            for v in info.variants:
+                sch = Scheme(info.gvars, TFun(v.fields, sty) if v.fields else sty)
+                self.prelude[v.name] = sch
+                self.prelude[f"{sname}.{v.name}"] = sch
         self._load_stdlib(stdlib_modules or {})
 
     # ================================================================ errors
@@ -685,7 +692,8 @@ class Checker:
             sch = Scheme(info.gvars, t)
             env.insert(v.name, sch)
             env.insert(f"{info.name}.{v.name}", sch)
-        self.mod.types.add(info.name)
+        if self.mod is not None:
+            self.mod.types.add(info.name)
 
     # ---------------------------------------------------------------- interfaces and impls
     def register_interface(self, it: A.InterfaceDef):
@@ -886,7 +894,7 @@ class Checker:
             env.pop()
             self.supply.level -= 1
         env.insert(fn.name, self.supply.generalize(fty))
-        self.side[fn] = fty
+        self.side.setdefault(fn, {})["type"] = fty
         return fty
 
     def check_multi_fn(self, clauses):
@@ -967,7 +975,7 @@ class Checker:
             for r in redundant:
                 self.warn("W0001", f"redundant match arm (arm {r + 1})", clauses[r])
         env.insert(name, self.supply.generalize(fty))
-        self.side[first] = fty
+        self.side.setdefault(first, {})["type"] = fty
         return fty
 
     def infer_body(self, body):
@@ -1031,7 +1039,7 @@ class Checker:
             env.pop()
             self.supply.level -= 1
         env.insert(it.name, self.supply.generalize(fty))
-        self.side[it] = fty
+        self.side.setdefault(it, {})["type"] = fty
 
     def check_service(self, it: A.ServiceDef):
         env = self.mod.env
@@ -1842,6 +1850,8 @@ class Checker:
             arg_nodes = [callee.base] + arg_nodes
         ret = self.apply(ft, ats, arg_nodes, e)
         self._after_call(e, callee, ats, ft)
+        if type(callee) is A.Field and callee in self.side:
+            self.side.setdefault(e, {}).update(self.side[callee])
         return ret
 
     def infer_cached_base(self, f: A.Field):
@@ -1917,6 +1927,8 @@ class Checker:
                 nodes = [callee.base] + nodes
             ret = self.apply(ft, ats, nodes, r)
             self._after_call(r, callee, ats, ft)
+            if type(callee) is A.Field and callee in self.side:
+                self.side.setdefault(r, {}).update(self.side[callee])
             return ret
         ft = self.infer(r)
         return self.apply(ft, [lt], [e.left], e)

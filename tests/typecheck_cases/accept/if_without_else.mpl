@@ -1,0 +1,7 @@
+# expect: ok
+fn main() do
+  if true do
+    println("yes")
+  end
+  println("done")
+end

@@ -1,0 +1,6 @@
+# expect: ok
+fn main() do
+  let x = 1
+  let x = "one"
+  println(x)
+end

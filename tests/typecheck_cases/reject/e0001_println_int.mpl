@@ -1,0 +1,4 @@
+# expect: E0001 line 3
+fn main() do
+  println(42) # <- E0001
+end

@@ -1,0 +1,11 @@
+# expect: E0036 line 6
+fn parse(s :: String) -> Result<Int, String> do
+  Ok(1)
+end
+fn run() -> Int do
+  let v = parse("1")? # <- E0036
+  v
+end
+fn main() do
+  println("${run()}")
+end
