@@ -1,0 +1,569 @@
+"""HTTP natives (stdlib.md §12): router matching, request parsing, the wire
+format, and real servers on a free loopback port talked to over TCP.
+
+Servers run in a subprocess (they serve forever) and are stopped at the end
+of each test. Two kinds: Python scripts whose handlers are Python callables
+standing in for Mesh functions (run under runtime.run_main, as the
+interpreter does), and small Mesh programs run with `python -m mesh_interp
+run`.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from mesh_interp.eval.collections import MeshMap
+from mesh_interp.eval.values import Opaque
+from mesh_interp.natives import http as H
+from mesh_interp.natives import request as R
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+# ---------------------------------------------------------------- helpers
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raw_request(port: int, data: bytes, timeout: float = 10.0) -> bytes:
+    """Send raw bytes, read until the server closes the connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        chunks = []
+        while True:
+            try:
+                b = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not b:
+                break
+            chunks.append(b)
+    return b"".join(chunks)
+
+
+def http(port: int, method: str, path: str, body: str = "", headers=()) -> tuple:
+    """(status, {header: value}, raw header lines, body) of one request."""
+    lines = [f"{method} {path} HTTP/1.1", "Host: localhost", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in headers]
+    data = body.encode()
+    if data or method in ("POST", "PUT"):
+        lines.append(f"Content-Length: {len(data)}")
+    raw = raw_request(port, ("\r\n".join(lines) + "\r\n\r\n").encode() + data)
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    head_lines = head.decode().split("\r\n")
+    status = int(head_lines[0].split(" ")[1]) if head_lines[0] else 0
+    hdrs = {}
+    for ln in head_lines[1:]:
+        k, _, v = ln.partition(": ")
+        hdrs[k] = v
+    return status, hdrs, head_lines, rest.decode()
+
+
+class Server:
+    """A server subprocess; ready once its stderr says it is listening."""
+
+    def __init__(self, argv, cwd, port, env=None):
+        self.port = port
+        full_env = dict(os.environ)
+        full_env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+        full_env.update(env or {})
+        self.proc = subprocess.Popen(argv, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.stderr_lines: list[str] = []
+        self.stdout_lines: list[str] = []
+        self._ready = threading.Event()
+        threading.Thread(target=self._pump, args=(self.proc.stderr, self.stderr_lines, True),
+                         daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.proc.stdout, self.stdout_lines, False),
+                         daemon=True).start()
+        if not self._ready.wait(60):
+            self.stop()
+            raise AssertionError("server did not start:\n" + self.stderr())
+
+    def _pump(self, stream, sink, watch):
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            sink.append(line)
+            if watch and "server listening on" in line:
+                self._ready.set()
+        if watch:
+            self._ready.set()
+
+    def stderr(self) -> str:
+        return "\n".join(self.stderr_lines)
+
+    def wait_stderr(self, text: str, timeout: float = 10.0) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if text in self.stderr():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+PY_SERVER = '''
+import sys
+from mesh_interp import runtime as rt
+from mesh_interp.errors import MeshPanic
+from mesh_interp.eval.collections import MeshMap
+from mesh_interp.natives import http as H, request as R
+
+log = []
+
+def text(req):
+    return H.response(200, "hello")
+
+def user(req):
+    return H.response(200, "user:" + R.param(req, "id").args[0])
+
+def me(req):
+    return H.response(200, "me")
+
+def post_only(req):
+    return H.response(201, "created:" + R.body(req))
+
+def fallback(req):
+    return H.response(200, "fallback:" + R.path(req))
+
+def api(req):
+    return H.response(200, "api:" + R.path(req))
+
+def crash(req):
+    raise MeshPanic("non-exhaustive match")
+
+def slow(req):
+    rt.sleep(400)
+    return H.response(200, "slow")
+
+def limited(req):
+    return H.response_with_headers(429, '{"error":"rate limited"}',
+                                   MeshMap.from_pairs([("Retry-After", "60"), ("X-Extra", "1")]))
+
+def echo(req):
+    def opt(o):
+        return o.args[0] if o.args else "-"
+    parts = [R.method(req), R.path(req), opt(R.query(req, "a")), opt(R.query(req, "b")),
+             opt(R.header(req, "X-Token")), opt(R.header(req, "x-token")), R.body(req)]
+    return H.response(200, "|".join(parts))
+
+def mw_outer(req, nxt):
+    resp = nxt(req)
+    sys.stdout.write("outer " + R.path(req) + "\\n"); sys.stdout.flush()
+    return resp
+
+def mw_inner(req, nxt):
+    sys.stdout.write("inner " + R.path(req) + "\\n"); sys.stdout.flush()
+    if R.path(req).startswith("/secret"):
+        return H.response(401, "Unauthorized")
+    return nxt(req)
+
+def main():
+    with_mw = sys.argv[2] == "mw"
+    r = H.router()
+    if with_mw:
+        r = H.use(r, mw_outer)
+        r = H.use(r, mw_inner)
+    r = H.on_get(r, "/users/:id", user)
+    r = H.on_get(r, "/users/me", me)
+    r = H.on_post(r, "/items", post_only)
+    r = H.route(r, "/text", text)
+    r = H.route(r, "/crash", crash)
+    r = H.route(r, "/slow", slow)
+    r = H.route(r, "/limited", limited)
+    r = H.route(r, "/echo", echo)
+    r = H.route(r, "/secret", text)
+    if not with_mw:
+        r = H.route(r, "/api/*", api)
+        r = H.route(r, "/*", fallback)
+    H.serve(r, int(sys.argv[1]))
+
+sys.exit(rt.run_main(main))
+'''
+
+
+@pytest.fixture(scope="module")
+def py_server(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pyserver")
+    (d / "server.py").write_text(PY_SERVER)
+    port = free_port()
+    srv = Server([sys.executable, "server.py", str(port), "plain"], d, port)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def mw_server(tmp_path_factory):
+    d = tmp_path_factory.mktemp("mwserver")
+    (d / "server.py").write_text(PY_SERVER)
+    port = free_port()
+    srv = Server([sys.executable, "server.py", str(port), "mw"], d, port)
+    yield srv
+    srv.stop()
+
+
+# ---------------------------------------------------------------- router (no server)
+
+def _match(router, path, method="GET"):
+    m = router.obj.match(path, method)
+    if m is None:
+        return None
+    h, params = m
+    return h, params or {}
+
+
+def test_router_is_immutable():
+    r0 = H.router()
+    r1 = H.on_get(r0, "/a", "A")
+    assert r0.obj.routes == ()
+    assert len(r1.obj.routes) == 1
+    r2 = H.use(r1, "MW")
+    assert r1.obj.middlewares == () and r2.obj.middlewares == ("MW",)
+
+
+def test_router_priority_exact_param_wildcard():
+    r = H.router()
+    r = H.route(r, "/*", "ALL")
+    r = H.on_get(r, "/users/:id", "USER")
+    r = H.on_get(r, "/users/me", "ME")
+    r = H.route(r, "/api/*", "API")
+    assert _match(r, "/users/me") == ("ME", {})
+    assert _match(r, "/users/42") == ("USER", {"id": "42"})
+    # parameterised matching drops empty segments
+    assert _match(r, "//users/42/") == ("USER", {"id": "42"})
+    # wildcards: first registered wins within the pass
+    assert _match(r, "/api/x") == ("ALL", {})
+    # a POST to GET-only routes falls through to the wildcard
+    assert _match(r, "/users/me", "POST") == ("ALL", {})
+
+
+def test_router_wildcard_forms():
+    r = H.route(H.router(), "/api/*", "API")
+    for p in ("/api", "/api/", "/api/x/y"):
+        assert _match(r, p) == ("API", {})
+    assert _match(r, "/apix") is None
+    assert _match(r, "/other") is None
+
+
+def test_router_exact_is_byte_for_byte_and_method_case_sensitive():
+    r = H.on_get(H.router(), "/health", "H")
+    assert _match(r, "/health") == ("H", {})
+    assert _match(r, "/health/") is None
+    assert _match(r, "/health", "get") is None
+
+
+def test_router_params_capture_raw_segments():
+    r = H.route(H.router(), "/a/:x/b/:y", "P")
+    assert _match(r, "/a/1%202/b/z") == ("P", {"x": "1%202", "y": "z"})
+    assert _match(r, "/a/1/c/z") is None
+    assert _match(r, "/a/1/b") is None
+
+
+def test_wire_format():
+    raw = H._wire(429, b'{"e":1}', [("Retry-After", "60")])
+    assert raw == (b"HTTP/1.1 429 Too Many Requests\r\n"
+                   b"Content-Type: application/json; charset=utf-8\r\n"
+                   b"Content-Length: 7\r\n"
+                   b"Connection: close\r\n"
+                   b"Retry-After: 60\r\n"
+                   b"\r\n"
+                   b'{"e":1}')
+    assert H._wire(299, b"", None).startswith(b"HTTP/1.1 299 OK\r\n")
+    assert H._wire(404, b"Not Found", None).startswith(b"HTTP/1.1 404 Not Found\r\n")
+
+
+def _parse(data: bytes):
+    async def go():
+        reader = asyncio.StreamReader(limit=8194)
+        reader.feed_data(data)
+        reader.feed_eof()
+        return await H._read_request(reader)
+    return asyncio.run(go())
+
+
+def test_request_parsing_query_headers_body():
+    method, target, headers, body = _parse(
+        b"POST /p/x?a=1&flag&b=2&a=3 HTTP/1.1\r\nX-Token:  abc \r\n"
+        b"content-length: 4\r\nX-Token: last\r\n\r\nbodyEXTRA")
+    req = H._build_request(method, target, headers, body)
+    assert req.method == "POST" and req.path == "/p/x"
+    assert req.body == "body"
+    assert list(req.query.items()) == [("a", "3"), ("b", "2")]
+    request = Opaque("Request", req)
+    assert R.header(request, "X-Token").args == ("last",)
+    assert R.header(request, "x-token").args == ()          # case-sensitive
+    assert R.query(request, "flag").args == ()
+    assert R.param(request, "id").args == ()
+    assert R.method(request) == "POST" and R.path(request) == "/p/x"
+
+
+def test_request_parsing_errors():
+    with pytest.raises(H._ParseError, match="malformed request line"):
+        _parse(b"GARBAGE\r\n\r\n")
+    with pytest.raises(H._ParseError, match="8KB"):
+        _parse(b"GET / HTTP/1.1\r\n" + b"X-A: " + b"a" * 9000 + b"\r\n\r\n")
+    with pytest.raises(H._ParseError, match="too many headers"):
+        _parse(b"GET / HTTP/1.1\r\n" + b"".join(b"H%d: v\r\n" % i for i in range(101)) + b"\r\n")
+
+
+def test_middleware_chain_order_in_process():
+    calls = []
+
+    def mw(name):
+        def f(req, nxt):
+            calls.append(name + ">")
+            resp = nxt(req)
+            calls.append("<" + name)
+            return resp
+        return f
+
+    def handler(req):
+        calls.append("handler")
+        return H.response(200, "ok")
+
+    r = H.use(H.use(H.on_get(H.router(), "/x", handler), mw("a")), mw("b"))
+    req = H._Request("GET", "/x", "", {}, {}, None)
+    assert H._dispatch(r.obj, req) == (200, b"ok", None)
+    assert calls == ["a>", "b>", "handler", "<b", "<a"]
+    calls.clear()
+    req = H._Request("GET", "/missing", "", {}, {}, None)
+    assert H._dispatch(r.obj, req) == (404, b"Not Found", None)
+    assert calls == ["a>", "b>", "<b", "<a"]
+
+
+# ---------------------------------------------------------------- Python-callable server
+
+def test_server_routing(py_server):
+    p = py_server.port
+    assert http(p, "GET", "/users/me")[3] == "me"              # exact beats :id
+    assert http(p, "GET", "/users/42")[3] == "user:42"
+    assert http(p, "GET", "/api/v1/x")[3] == "api:/api/v1/x"
+    assert http(p, "GET", "/anything/else")[3] == "fallback:/anything/else"
+    status, _, _, body = http(p, "POST", "/items", "abc")
+    assert (status, body) == (201, "created:abc")
+    # GET to a POST-only route falls through to the catch-all, never a 405
+    assert http(p, "GET", "/items")[3] == "fallback:/items"
+
+
+def test_server_wire_headers(py_server):
+    status, hdrs, lines, body = http(py_server.port, "GET", "/text")
+    assert status == 200 and body == "hello"
+    assert lines == ["HTTP/1.1 200 OK", "Content-Type: application/json; charset=utf-8",
+                     "Content-Length: 5", "Connection: close"]
+
+
+def test_response_with_headers_429(py_server):
+    status, hdrs, lines, body = http(py_server.port, "GET", "/limited")
+    assert status == 429
+    assert lines[0] == "HTTP/1.1 429 Too Many Requests"
+    assert hdrs["Retry-After"] == "60" and hdrs["X-Extra"] == "1"
+    assert lines[-2:] == ["Retry-After: 60", "X-Extra: 1"]
+    assert body == '{"error":"rate limited"}'
+
+
+def test_request_accessors_over_the_wire(py_server):
+    body = http(py_server.port, "POST", "/echo?a=1&b=x%20y&a=2", "hi",
+                headers=[("X-Token", "tok")])[3]
+    assert body == "POST|/echo|2|x%20y|tok|-|hi"
+
+
+def test_crashing_handler_gives_500_and_server_survives(py_server):
+    status, _, _, body = http(py_server.port, "GET", "/crash")
+    assert status == 500
+    assert py_server.wait_stderr("[mesh-rt] HTTP handler panicked: non-exhaustive match")
+    assert http(py_server.port, "GET", "/text")[3] == "hello"
+
+
+def test_requests_are_concurrent(py_server):
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(6) as ex:
+        bodies = list(ex.map(lambda _: http(py_server.port, "GET", "/slow")[3], range(6)))
+    elapsed = time.monotonic() - t0
+    assert bodies == ["slow"] * 6
+    assert elapsed < 6 * 0.4 * 0.6, f"requests were serialised ({elapsed:.2f}s)"
+
+
+def test_parse_error_is_logged_and_nothing_sent(py_server):
+    assert raw_request(py_server.port, b"NONSENSE\r\n\r\n") == b""
+    assert py_server.wait_stderr("[mesh-rt] HTTP parse error: malformed request line: NONSENSE")
+
+
+def test_bind_failure_returns(tmp_path):
+    with socket.socket() as s:
+        s.bind(("0.0.0.0", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        script = tmp_path / "bind.py"
+        script.write_text(textwrap.dedent(f"""
+            import sys
+            from mesh_interp import runtime as rt
+            from mesh_interp.natives import http as H
+            def main():
+                H.serve(H.router(), {port})
+                print("returned")
+            sys.exit(rt.run_main(main))
+        """))
+        env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+        proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                              timeout=60, env=env)
+    assert proc.returncode == 0
+    assert proc.stdout == "returned\n"
+    assert f"[mesh-rt] Failed to start HTTP server on 0.0.0.0:{port}: Address already in use" \
+        in proc.stderr
+
+
+def test_middleware_order_and_404(mw_server):
+    p = mw_server.port
+    assert http(p, "GET", "/text")[3] == "hello"
+    assert http(p, "GET", "/secret")[:1] == (401,)
+    status, _, _, body = http(p, "GET", "/nowhere")
+    assert (status, body) == (404, "Not Found")
+    deadline = time.monotonic() + 5
+    while len(mw_server.stdout_lines) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert mw_server.stdout_lines[:5] == ["inner /text", "outer /text", "inner /secret",
+                                          "outer /secret", "inner /nowhere"]
+
+
+# ---------------------------------------------------------------- HTTP client
+
+def test_client_get_post_and_errors(py_server):
+    base = f"http://127.0.0.1:{py_server.port}"
+    r = H.get(base + "/text")
+    assert r.info.name == "Ok" and r.args == ("hello",)
+    r = H.post(base + "/items", "payload")
+    assert r.info.name == "Ok" and r.args == ("created:payload",)
+    r = H.get(base + "/crash")
+    assert r.info.name == "Err" and r.args == (base + "/crash: status code 500",)
+    r = H.get(f"http://127.0.0.1:{free_port()}/")
+    assert r.info.name == "Err" and "Connection Failed" in r.args[0]
+
+
+# ---------------------------------------------------------------- Mesh programs
+
+MESH_SERVER = '''
+fn do_crash(0) = 0
+
+fn crash_handler(request) do
+  do_crash(42)
+  HTTP.response(200, "unreachable")
+end
+
+fn me_handler(request) do
+  HTTP.response(200, "me")
+end
+
+fn user_handler(request) do
+  case Request.param(request, "id") do
+    Some(id) -> HTTP.response(200, "user " <> id)
+    None -> HTTP.response(400, "no-id")
+  end
+end
+
+fn fallback(request) do
+  HTTP.response(200, "fallback")
+end
+
+fn echo_handler(request :: Request) -> Response do
+  let q = case Request.query(request, "q") do
+    Some(v) -> v
+    None -> "-"
+  end
+  let h = case Request.header(request, "X-Token") do
+    Some(v) -> v
+    None -> "-"
+  end
+  HTTP.response(200, Request.method(request) <> " " <> Request.path(request) <> " " <> q <> " " <> h <> " " <> Request.body(request))
+end
+
+fn limited(request) do
+  HTTP.response_with_headers(429, "{\\"error\\":\\"rate limited\\"}", %{"Retry-After" => "60"})
+end
+
+fn logger(request :: Request, next) -> Response do
+  println("saw " <> Request.path(request))
+  next(request)
+end
+
+fn auth(request :: Request, next) -> Response do
+  if String.starts_with(Request.path(request), "/secret") do
+    HTTP.response(401, "Unauthorized")
+  else
+    next(request)
+  end
+end
+
+fn main() do
+  let r = HTTP.router()
+    |> HTTP.use(logger)
+    |> HTTP.use(auth)
+    |> HTTP.on_get("/users/me", me_handler)
+    |> HTTP.on_get("/users/:id", user_handler)
+    |> HTTP.route("/crash", crash_handler)
+    |> HTTP.on_post("/echo", echo_handler)
+    |> HTTP.route("/limited", limited)
+    |> HTTP.route("/secret/*", fallback)
+    |> HTTP.route("/*", fallback)
+  HTTP.serve(r, PORT)
+end
+'''
+
+
+@pytest.fixture(scope="module")
+def mesh_server(tmp_path_factory):
+    d = tmp_path_factory.mktemp("meshserver")
+    port = free_port()
+    (d / "main.mpl").write_text(MESH_SERVER.replace("PORT", str(port)))
+    srv = Server([sys.executable, "-m", "mesh_interp", "run", "main.mpl"], d, port)
+    yield srv
+    srv.stop()
+
+
+def test_mesh_server_end_to_end(mesh_server):
+    p = mesh_server.port
+    assert http(p, "GET", "/users/me")[3] == "me"
+    assert http(p, "GET", "/users/7")[3] == "user 7"
+    assert http(p, "POST", "/users/7")[3] == "fallback"
+    assert http(p, "GET", "/secret/plans")[:1] == (401,)
+    assert http(p, "POST", "/echo?q=1&x", "payload", [("X-Token", "abc")])[3] == \
+        "POST /echo 1 abc payload"
+    status, hdrs, _, body = http(p, "GET", "/limited")
+    assert (status, hdrs.get("Retry-After"), body) == (429, "60", '{"error":"rate limited"}')
+    assert mesh_server.wait_stderr("HTTP server listening on 0.0.0.0:%d" % p)
+
+
+def test_mesh_server_crash_isolation(mesh_server):
+    p = mesh_server.port
+    assert http(p, "GET", "/crash")[0] == 500
+    assert mesh_server.wait_stderr("[mesh-rt] HTTP handler panicked:")
+    assert http(p, "GET", "/users/me")[3] == "me"
+
+
+def test_mesh_server_middleware_runs_per_request(mesh_server):
+    p = mesh_server.port
+    http(p, "GET", "/users/1")
+    deadline = time.monotonic() + 5
+    while "saw /users/1" not in mesh_server.stdout_lines and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "saw /users/1" in mesh_server.stdout_lines
