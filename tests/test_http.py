@@ -567,3 +567,192 @@ def test_mesh_server_middleware_runs_per_request(mesh_server):
     while "saw /users/1" not in mesh_server.stdout_lines and time.monotonic() < deadline:
         time.sleep(0.05)
     assert "saw /users/1" in mesh_server.stdout_lines
+
+
+# ---------------------------------------------------------------- WebSocket
+
+WS_SERVER = '''
+import sys
+from mesh_interp import runtime as rt
+from mesh_interp.errors import MeshPanic
+from mesh_interp.natives import ws as W, http as H
+
+def out(line):
+    sys.stdout.write(line + "\\n"); sys.stdout.flush()
+
+def on_connect(conn, path, headers):
+    out("connect %s %s" % (path, headers.get("X-Client", "?")))
+    if path.startswith("/reject"):
+        return 0
+    W.join(conn, "lobby")
+    W.send(conn, "welcome %d" % conn)
+    return conn
+
+def on_message(conn, msg):
+    if msg == "crash":
+        raise MeshPanic("boom")
+    cmd, _, rest = msg.partition(":")
+    if cmd == "all":
+        W.broadcast("lobby", rest)
+    elif cmd == "others":
+        W.broadcast_except("lobby", rest, conn)
+    elif cmd == "leave":
+        W.leave(conn, "lobby")
+        W.send(conn, "left")
+    elif cmd == "join":
+        W.join(conn, rest)
+        W.send(conn, "joined " + rest)
+    elif cmd == "room":
+        room, _, text = rest.partition("=")
+        W.send(conn, "failures %d" % W.broadcast(room, text))
+    else:
+        W.send(conn, "echo " + msg)
+
+def on_close(conn, code, reason):
+    out("close %d %d [%s]" % (conn, code, reason))
+
+def main():
+    W.serve(on_connect, on_message, on_close, int(sys.argv[1]))
+    H.serve(H.route(H.router(), "/health", lambda r: H.response(200, "ok")), int(sys.argv[2]))
+
+sys.exit(rt.run_main(main))
+'''
+
+
+@pytest.fixture(scope="module")
+def ws_server(tmp_path_factory):
+    d = tmp_path_factory.mktemp("wsserver")
+    (d / "server.py").write_text(WS_SERVER)
+    ws_port, http_port = free_port(), free_port()
+    srv = Server([sys.executable, "server.py", str(ws_port), str(http_port)], d, http_port)
+    srv.ws_port = ws_port
+    assert "[mesh-rt] WebSocket server listening on 0.0.0.0:%d" % ws_port in srv.stderr()
+    yield srv
+    srv.stop()
+
+
+def _ws_run(coro_fn):
+    import aiohttp
+
+    async def go():
+        async with aiohttp.ClientSession() as session:
+            return await asyncio.wait_for(coro_fn(session), 30)
+    return asyncio.run(go())
+
+
+async def _recv(ws):
+    msg = await ws.receive()
+    return msg.data if msg.type.name == "TEXT" else (msg.type.name, msg.data, msg.extra)
+
+
+def test_ws_connect_echo_and_close(ws_server):
+    url = f"http://127.0.0.1:{ws_server.ws_port}/chat?x=1"
+
+    async def scenario(session):
+        async with session.ws_connect(url, headers={"X-Client": "c1"}) as ws:
+            welcome = await _recv(ws)
+            await ws.send_str("hello")
+            echo = await _recv(ws)
+            await ws.send_bytes(b"bin")
+            echo2 = await _recv(ws)
+        return welcome, echo, echo2
+
+    welcome, echo, echo2 = _ws_run(scenario)
+    assert welcome.startswith("welcome ")
+    conn = int(welcome.split()[1])
+    assert (echo, echo2) == ("echo hello", "echo bin")
+    assert ws_server.wait_stderr("listening")
+    deadline = time.monotonic() + 10
+    while f"close {conn} 1000 []" not in ws_server.stdout_lines and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "connect /chat?x=1 c1" in ws_server.stdout_lines
+    assert f"close {conn} 1000 []" in ws_server.stdout_lines
+
+
+def test_ws_rooms_broadcast(ws_server):
+    url = f"http://127.0.0.1:{ws_server.ws_port}/room"
+
+    async def scenario(session):
+        a = await session.ws_connect(url)
+        b = await session.ws_connect(url)
+        c = await session.ws_connect(url)
+        for ws in (a, b, c):
+            await _recv(ws)                       # welcome
+        await a.send_str("all:hi everyone")
+        got = [await _recv(ws) for ws in (a, b, c)]
+        await b.send_str("others:not for b")
+        got_a, got_c = await _recv(a), await _recv(c)
+        await c.send_str("leave:")
+        left = await _recv(c)
+        await a.send_str("all:after leave")
+        got2 = [await _recv(a), await _recv(b)]
+        # c must not have received it: the next thing c sees is its own echo
+        await c.send_str("ping")
+        got_c2 = await _recv(c)
+        await a.send_str("join:side")
+        joined = await _recv(a)
+        await b.send_str("room:side=side msg")
+        side_a, failures = await _recv(a), await _recv(b)
+        await b.send_str("room:nobody=x")
+        failures_none = await _recv(b)
+        for ws in (a, b, c):
+            await ws.close()
+        return got, got_a, got_c, left, got2, got_c2, joined, side_a, failures, failures_none
+
+    got, got_a, got_c, left, got2, got_c2, joined, side_a, failures, failures_none = \
+        _ws_run(scenario)
+    assert got == ["hi everyone"] * 3
+    assert (got_a, got_c) == ("not for b", "not for b")
+    assert left == "left"
+    assert got2 == ["after leave"] * 2
+    assert got_c2 == "echo ping"
+    assert joined == "joined side"
+    assert (side_a, failures, failures_none) == ("side msg", "failures 0", "failures 0")
+
+
+def test_ws_reject_and_crash(ws_server):
+    base = f"http://127.0.0.1:{ws_server.ws_port}"
+
+    async def scenario(session):
+        ws = await session.ws_connect(base + "/reject")
+        rejected = await ws.receive()
+        await ws.close()
+        ws2 = await session.ws_connect(base + "/ok")
+        await _recv(ws2)
+        await ws2.send_str("crash")
+        crashed = await ws2.receive()
+        code2 = ws2.close_code
+        await ws2.close()
+        ws3 = await session.ws_connect(base + "/ok")
+        await ws3.send_str("still")
+        alive = [await _recv(ws3), await _recv(ws3)]
+        await ws3.close()
+        return rejected, crashed, code2, alive
+
+    rejected, crashed, code2, alive = _ws_run(scenario)
+    assert rejected.type.name == "CLOSE" and rejected.data == 1008 and rejected.extra == "rejected"
+    assert crashed.type.name == "CLOSE" and crashed.data == 1011
+    assert alive[1] == "echo still"
+    assert ws_server.wait_stderr("[mesh-rt] WebSocket handler panicked: boom")
+    deadline = time.monotonic() + 10
+    while not any(l.endswith("1011 [internal error]") for l in ws_server.stdout_lines) \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert any(l.endswith("1011 [internal error]") for l in ws_server.stdout_lines)
+
+
+def test_ws_bad_upgrade_gets_400(ws_server):
+    raw = raw_request(ws_server.ws_port, b"GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+    assert raw.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert raw.endswith(b"Bad Request: missing or invalid Upgrade header")
+    assert ws_server.wait_stderr("[mesh-rt] WS upgrade failed: missing or invalid Upgrade header")
+
+
+def test_ws_room_functions_without_server():
+    from mesh_interp.natives import ws as W
+    assert W.join(0, "r") == -1 and W.leave(0, "r") == -1
+    assert W.broadcast("no-such-room", "x") == 0
+    assert W.send(999999, "x") == -1
+    assert W.join(424242, "r") == 0 and W.leave(424242, "r") == 0
+    assert W.leave(424242, "never-joined") == 0
+    assert "r" not in W._rooms
