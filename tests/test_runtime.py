@@ -805,3 +805,33 @@ def test_hundred_thousand_processes():
     assert total[0] == n
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n100k processes: {elapsed:.2f}s, peak RSS {peak:.0f} MB")
+
+
+# ---------------------------------------------------------------- natives
+
+def test_natives_process_job_node_timer():
+    from mesh_interp.eval.values import ERR, OK
+    from mesh_interp.natives import load_native as nat
+    got = []
+
+    def main():
+        p = nat("Node", "spawn")("", lambda: recv())
+        got.append(nat("Process", "register")("p", p))
+        got.append(nat("Process", "register")("p", p))
+        got.append(nat("Process", "whereis")("p") == p)
+        got.append(nat("Process", "whereis")("nobody") == rt.NULL_PID)
+        got.append(nat("Node", "self")())
+        got.append(nat("Node", "connect")("a@b"))
+        got.append(len(nat("Node", "list")()))
+        r = nat("Job", "await")(nat("Job", "async")(lambda: 5))
+        got.append((r.info is OK, r.args))
+        r = nat("Job", "await_timeout")(nat("Job", "async")(lambda: rt.sleep(100)), 5)
+        got.append((r.info is ERR, r.args))
+        rs = nat("Job", "map")(nat("List", "new")().append(1).append(2), lambda x: x + 1)
+        got.append([v.args[0] for v in rs])
+        nat("Timer", "send_after")(p, 1, "bye")
+        nat("Timer", "sleep")(10)
+        got.append(rt.is_alive(p))
+
+    assert run(main) == 0
+    assert got == [0, 1, True, True, "", -1, 0, (True, (5,)), (True, ("timeout",)), [2, 3], False]
