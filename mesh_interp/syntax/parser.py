@@ -205,7 +205,7 @@ _EXPECT_NAMES = {
     "DO": "`do`", "END": "`end`", "ELSE": "`else`", "IN": "`in`", "FOR": "`for`",
     "IMPORT": "`import`", "WHEN": "`when`", "AFTER": "`after`",
     "IDENT": "identifier", "PATH": "name", "KEY": "`name:`", "MEMBER": "field or method name",
-    "PLAIN_NAME": "parameter", "INT": "integer", "FLOAT": "float",
+    "PLAIN_NAME": "parameter", "INT": "integer", "FLOAT": "float", "NUMBER": "number",
     "string": "string", "ATOM": "atom", "DQ_END": '`"`', "TDQ_END": '`"""`',
     "INTERP_CLOSE": "`}`", "BINOP": "operator", "EOF": "end of file",
     "expr": "expression", "unary": "expression", "postfix": "expression",
@@ -214,6 +214,9 @@ _EXPECT_NAMES = {
     "block_stmt": "statement", "top_stmt": "statement", "arm": "pattern",
     "TRUE": "`true`", "FALSE": "`false`", "RECEIVE": None,
 }
+_SUMMARIES = {"statement", "expression", "pattern", "type", "parameter"}
+_STARTERS = {"`%{`", "`(`", "`[`", "`{`", "`false`", "`true`", "`for`", "`import`", "identifier",
+             "integer", "float", "string", "atom", "name", "`name:`", "`.`", "`::`"}
 _EXPECT_ORDER = ["`end`", "`do`", "`)`", "`]`", "`}`", "`,`", "`->`", "`=`", "`=>`", "`:`", "`::`"]
 
 
@@ -277,6 +280,10 @@ def _syntax_error(src: SourceFile, pre: _Prepassed) -> MeshParseError:
         desc = _EXPECT_NAMES.get(name, None)
         if desc and desc not in expected:
             expected.append(desc)
+    if "statement" in expected and "expression" in expected:
+        expected.remove("expression")
+    if any(d in _SUMMARIES for d in expected):
+        expected = [d for d in expected if d not in _STARTERS]
     expected.sort(key=lambda d: (_EXPECT_ORDER.index(d) if d in _EXPECT_ORDER else 50, d))
     found = _describe_found(src.text, pos)
     if expected:
@@ -317,6 +324,12 @@ def _int_value(text: str) -> int:
         return int(t)
     except ValueError:
         return 0
+
+
+def _is_float(text: str) -> bool:
+    if len(text) >= 2 and text[0] == "0" and text[1] in "xXbBoO":
+        return False
+    return "." in text or "e" in text or "E" in text
 
 
 def _float_value(text: str) -> float:
@@ -456,12 +469,15 @@ class _Builder:
 
     # -- functions
 
+    def v_item(self, n):
+        return self.b(n.children[1])
+
     def v_fn_decl(self, n):
-        head, body = n.children
+        _, head, body = n.children
         return self._fn(n, head, body.children[0] if body.children else None)
 
     def v_fn_def(self, n):
-        head, body = n.children
+        _, head, body = n.children
         return self._fn(n, head, body)
 
     def _fn(self, n, head, body):
@@ -773,17 +789,15 @@ class _Builder:
         c = n.children[0]
         k = c.expr_name
         sp = self.nspan(c)
-        if k == "INT":
-            return A.PLit(sp, _int_value(self.tok(c)), "int")
-        if k == "FLOAT":
-            return A.PLit(sp, _float_value(self.tok(c)), "float")
-        if k == "NEG_NUM":
-            t = self.tok(c)[1:].strip()
-            if len(t) >= 2 and t[0] == "0" and t[1] in "xXbBoO":
-                return A.PLit(sp, -_int_value(t), "int")
-            if any(ch in t for ch in ".eE"):
-                return A.PLit(sp, -_float_value(t), "float")
-            return A.PLit(sp, -_int_value(t), "int")
+        if k == "NUMBER" or k == "NEG_NUM":
+            t = self.tok(c)
+            sign = 1
+            if k == "NEG_NUM":
+                t = t[1:].strip()
+                sign = -1
+            if _is_float(t):
+                return A.PLit(sp, sign * _float_value(t), "float")
+            return A.PLit(sp, sign * _int_value(t), "int")
         if k == "string":
             s = self.b(c)
             for p in s.parts:
@@ -923,10 +937,11 @@ class _Builder:
         k = c.expr_name
         if k == "IDENT":
             return A.Name(self.nspan(c), self.name(c))
-        if k == "INT":
-            return A.IntLit(self.nspan(c), _int_value(self.tok(c)))
-        if k == "FLOAT":
-            return A.FloatLit(self.nspan(c), _float_value(self.tok(c)))
+        if k == "NUMBER":
+            t = self.tok(c)
+            if _is_float(t):
+                return A.FloatLit(self.nspan(c), _float_value(t))
+            return A.IntLit(self.nspan(c), _int_value(t))
         if k == "ATOM":
             return A.AtomLit(self.nspan(c), self.tok(c)[1:])
         if k == "TRUE":
