@@ -87,6 +87,7 @@ class _Supervisor:
         except _s.ProcessExit:
             raise
         except Exception as e:
+            _s._panic_reporter(e, _s.self_pid())
             raise _StartFailed(child.spec.name, e) from None
         if type(pid) is not _s.Pid:
             raise _StartFailed(child.spec.name,
