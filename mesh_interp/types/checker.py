@@ -111,6 +111,12 @@ class Checker:
         self.loop_depth = 0
         self.actor_msg: list = []
         self._base_types: dict = {}
+        self.stdlib_consts: set = set()
+        try:
+            from ..eval.program import STDLIB_MODULE_NAMES
+            self.stdlib_names = set(STDLIB_MODULE_NAMES)
+        except Exception:
+            self.stdlib_names = set()
         self._pending_mapget: list = []
         self._builtin_types()
         for sname in ("Option", "Result", "Ordering"):
@@ -236,6 +242,9 @@ class Checker:
                             if item.name in table and mname != "Prelude":
                                 continue
                             table[item.name] = self._decl_scheme(item)
+                            if not item.params and type(item.body) in (A.IntLit, A.FloatLit,
+                                                                       A.StringLit, A.BoolLit):
+                                self.stdlib_consts.add((mname, item.name))
                         elif isinstance(item, (A.StructDef, A.SumTypeDef, A.TypeAlias, A.InterfaceDef)):
                             self.check_item(item)
                         elif isinstance(item, A.ImplDef):
@@ -506,7 +515,7 @@ class Checker:
             for svc, helpers in ex.services.items():
                 self._bind_service(svc, helpers)
             return
-        if last in self.stdlib or it.path[0] in self.stdlib:
+        if last in self.stdlib or it.path[0] in self.stdlib or last in self.stdlib_names:
             return
         self.err("E0031", f"module `{path}` not found", it, abort=False)
 
@@ -517,6 +526,8 @@ class Checker:
         if ex is None:
             first = it.path[0]
             table = self.stdlib.get(first)
+            if table is None and first in self.stdlib_names:
+                table = {}
             if table is None:
                 self.err("E0031", f"module `{path}` not found", it, abort=False)
                 return
@@ -1740,7 +1751,10 @@ class Checker:
                 self.gaps.add(f"{bname}.{fname}")
                 return ("stdlib?", ANY)
             self.side.setdefault(e, {})["stdlib"] = bname
-            return ("stdlib", self.supply.instantiate(sch))
+            t = self.supply.instantiate(sch)
+            if not method and (bname, fname) in self.stdlib_consts and isinstance(t, TFun):
+                return ("stdlib", t.ret)
+            return ("stdlib", t)
         sch = env.lookup(f"{bname}.{fname}")
         if sch is not None:
             return ("qualified", self.supply.instantiate(sch))
