@@ -216,7 +216,7 @@ _EXPECT_NAMES = {
 }
 _SUMMARIES = {"statement", "expression", "pattern", "type", "parameter"}
 _STARTERS = {"`%{`", "`(`", "`[`", "`{`", "`false`", "`true`", "`for`", "`import`", "identifier",
-             "integer", "float", "string", "atom", "name", "`name:`", "`.`", "`::`"}
+             "integer", "float", "number", "string", "atom", "name", "`name:`", "`.`", "`::`"}
 _EXPECT_ORDER = ["`end`", "`do`", "`)`", "`]`", "`}`", "`,`", "`->`", "`=`", "`=>`", "`:`", "`::`"]
 
 
