@@ -40,7 +40,7 @@ def read_source(root: Path, rel: Path, display_root: Optional[Path] = None) -> S
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise MeshModuleError(f"'{full}' is not valid UTF-8 (byte {e.start})")
-    shown = os.path.relpath(full) if not str(full).startswith("..") else str(full)
+    shown = str(full)
     return SourceFile(shown, text)
 
 

@@ -144,6 +144,7 @@ class FnCtx:
         self.scope = Scope(None)
         self.ret_type = ret_type
         self.self_fn = None        # the Function being compiled (for direct self calls)
+        self.loop_depth = 0        # break/continue are valid only inside a loop of this body
 
     def new_slot(self) -> int:
         s = self.nslots
@@ -735,7 +736,11 @@ class Compiler:
 
     def c_While(self, node, tail):
         cond = self.compile_expr(node.cond)
-        body = self.compile_block(node.body)
+        self.ctx.loop_depth += 1
+        try:
+            body = self.compile_block(node.body)
+        finally:
+            self.ctx.loop_depth -= 1
         has_break = contains(node.body, (A.Break,), _loop_stop())
         has_continue = contains(node.body, (A.Continue,), _loop_stop())
         preempt = self.program.preempt_hook()
@@ -760,11 +765,21 @@ class Compiler:
         return ev_ctl
 
     def c_Break(self, node, tail):
+        if self.ctx is None or self.ctx.loop_depth == 0:
+            raise self.error("`break` outside of a loop", node, code="E0032",
+                             help="`break` can only be used inside `for` or `while`, "
+                                  "and not inside a closure")
+
         def ev(f):
             raise BREAK
         return ev
 
     def c_Continue(self, node, tail):
+        if self.ctx is None or self.ctx.loop_depth == 0:
+            raise self.error("`continue` outside of a loop", node, code="E0033",
+                             help="`continue` can only be used inside `for` or `while`, "
+                                  "and not inside a closure")
+
         def ev(f):
             raise CONTINUE
         return ev
@@ -780,11 +795,13 @@ class Compiler:
         else:
             src = self.compile_expr(it)
         ctx.push()
+        ctx.loop_depth += 1
         try:
             slots = [ctx.declare(n) for n in node.names]
             filt = self.compile_expr(node.filter) if node.filter is not None else None
             body = self.compile_block(node.body)
         finally:
+            ctx.loop_depth -= 1
             ctx.pop()
         has_ctl = contains(node.body, (A.Break, A.Continue), _loop_stop()) or (
             node.filter is not None and contains(node.filter, (A.Break, A.Continue), _loop_stop()))
@@ -796,7 +813,7 @@ class Compiler:
         def elements(f):
             if is_range:
                 return range(lo(f), hi(f))
-            return program.iterate(src(f), span)
+            return program.iterate(src(f), span, destructure)
 
         if len(slots) == 1 and not destructure:
             s0 = slots[0]
@@ -910,6 +927,9 @@ class Compiler:
         static = self.static_member(node)
         if static is not None:
             v = static
+            if self.program.is_stdlib_constant(v):
+                const = call_value(v, ())
+                return lambda f: const
             if type(v) is VariantInfo:
                 if v.arity == 0:
                     val = v.value

@@ -563,6 +563,15 @@ class Program:
             raise MeshCompileError(f"undefined variable `{base}`", node.span, code="E0004")
         return None
 
+    def is_stdlib_constant(self, v) -> bool:
+        """`Math.pi`: a zero-parameter stdlib function named without a call."""
+        for ns in self.stdlib_modules.values():
+            for name, decl in ns.decls.items():
+                if ns.values.get(name) is v:
+                    return not decl.params and decl.ret is not None and name.islower() \
+                        and "constant" in (decl.doc or "").lower()
+        return False
+
     # ------------------------------------------------------------ dynamic dispatch
 
     def type_info_of(self, v) -> Optional[TypeInfo]:
