@@ -1161,7 +1161,7 @@ class Compiler:
                 return _NO_MATCH
             timeout = after(f) if after is not None else None
             r = program.receive(match, timeout)
-            if r is _NO_MATCH or r is None or type(r) is not int:
+            if type(r) is not int:
                 return after_body(f) if after_body is not None else None
             return arms[r][2](f)
         return ev
@@ -1272,10 +1272,14 @@ class Compiler:
         raise self.error(f"unsupported pattern {t.__name__}", p)
 
 
-_NO_MATCH = object()
+from ..runtime import NO_MATCH as _NO_MATCH, preempt as _preempt  # noqa: E402
+from .values import set_preempt as _set_preempt  # noqa: E402
+
+_set_preempt(_preempt)
 
 
 def _bounce(r):
+    _preempt()
     g = r.func
     if type(g) is Function:
         return g.run(r.args)

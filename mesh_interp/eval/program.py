@@ -545,6 +545,8 @@ class Program:
             std = self.stdlib(base)
             if std is not None:
                 fn = std.values.get(member)
+                if fn is None:
+                    fn = std.values.get(member + "_")   # keyword names: Node.self -> self_
                 if fn is not None:
                     return fn
             bt = self.builtin_types.get(base)
@@ -656,14 +658,7 @@ class Program:
             return rt.start_supervisor(target.spec_fn())
         hook = self.terminate_hooks.get(id(target))
         if hook is not None:
-            body = target
-
-            def entry(*a):
-                try:
-                    return call_value(body, a)
-                finally:
-                    call_value(hook, ())
-            return rt.spawn(entry, args)
+            return rt.spawn(target, args, on_exit=lambda: call_value(hook, ()))
         return rt.spawn(target, args)
 
     def send(self, pid, msg):

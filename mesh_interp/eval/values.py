@@ -269,6 +269,7 @@ class Function:
     def __call__(self, *args):
         r = self.run(args)
         while type(r) is TailCall:
+            _preempt()
             f = r.func
             if type(f) is Function:
                 r = f.run(r.args)
@@ -278,6 +279,15 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<fn {self.name}/{self.arity}>"
+
+
+def _preempt():
+    """Replaced by the runtime's reduction counter (runtime/__init__.py)."""
+
+
+def set_preempt(fn) -> None:
+    global _preempt
+    _preempt = fn
 
 
 class Pid:
