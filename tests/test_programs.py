@@ -2,8 +2,8 @@
 
 The snapshots live in tests/snapshots/programs/<name>.out. They are created
 with `python -m pytest tests/test_programs.py --snapshot-update` once the
-output has been checked by hand (programs/<name>.expected holds the output
-predicted from the language reference when the program was written).
+output has been checked by hand against the language reference (the first
+snapshots equalled outputs predicted by hand before the interpreter existed).
 """
 
 from __future__ import annotations
