@@ -417,11 +417,11 @@ def rollback(conn):
     return _unit_result(_block_on(_simple(_conn_of(conn).conn, "ROLLBACK")))
 
 
-def _run_transaction(conn_value, raw, f, commit_error):
+def _run_transaction(conn_value, raw, f, begin_error, commit_error):
     """BEGIN, f(conn), COMMIT on Ok / ROLLBACK on Err or a panic."""
     msg = _block_on(_simple(raw, "BEGIN"))
     if msg is not None:
-        return _err(f"BEGIN: {msg}")
+        return _err(begin_error(msg))
     try:
         result = f(conn_value)
     except Exception as e:
@@ -441,4 +441,6 @@ def _run_transaction(conn_value, raw, f, commit_error):
 
 
 def transaction(conn, f):
-    return _run_transaction(conn, _conn_of(conn).conn, f, lambda msg: f"COMMIT: {msg}")
+    return _run_transaction(conn, _conn_of(conn).conn, f,
+                            begin_error=lambda msg: f"BEGIN: {msg}",
+                            commit_error=lambda msg: f"COMMIT: {msg}")

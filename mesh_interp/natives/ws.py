@@ -258,3 +258,7 @@ def broadcast(room, text):
 
 def broadcast_except(room, text, conn):
     return _broadcast(room, text, conn)
+
+
+# `send` is a Mesh keyword: the stdlib declares it as `send_`.
+send_ = send
