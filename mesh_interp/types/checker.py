@@ -112,6 +112,7 @@ class Checker:
         self.actor_msg: list = []
         self._base_types: dict = {}
         self.stdlib_consts: set = set()
+        self.internal_failures = 0
         try:
             from ..eval.program import STDLIB_MODULE_NAMES
             self.stdlib_names = set(STDLIB_MODULE_NAMES)
@@ -349,6 +350,9 @@ class Checker:
 
     # ================================================================ program
     def check_program(self, modules):
+        import sys
+        if sys.getrecursionlimit() < 8000:
+            sys.setrecursionlimit(8000)
         for name, module in modules:
             base = dict(self.prelude)
             env = Env(base)
@@ -428,6 +432,7 @@ class Checker:
                         and len(items[j].params) == arity:
                     group.append(items[j])
                     j += 1
+                state = self._save() if top else None
                 key = (item.name, arity)
                 if key in seen_fns and top:
                     self.err("E0023", f"function `{item.name}/{arity}` already defined; "
@@ -438,26 +443,58 @@ class Checker:
                         self.check_fn(item)
                     else:
                         self.check_multi_fn(group)
-                except Abort:
+                except (Abort, RecursionError):
                     if top:
+                        self._restore(state)
                         self.mod.env.insert(item.name, mono(ANY))
                     else:
                         raise
+                except Exception:
+                    if not top:
+                        raise
+                    self.internal_failures += 1
+                    self._restore(state)
+                    self.mod.env.insert(item.name, mono(ANY))
+                if top:
+                    self._restore(state)
                 last = UNIT
                 i = j
                 continue
             if top:
+                state = self._save()
                 try:
                     last = self.check_stmt(item)
-                except Abort:
+                except (Abort, RecursionError):
+                    self._restore(state)
                     if isinstance(item, A.Let):
                         for nm in self._pattern_names(item.pattern):
                             self.mod.env.insert(nm, mono(ANY))
                     last = ANY
+                except Exception:   # a checker bug must never reject a program
+                    self.internal_failures += 1
+                    self._restore(state)
+                    if isinstance(item, A.Let):
+                        for nm in self._pattern_names(item.pattern):
+                            self.mod.env.insert(nm, mono(ANY))
+                    if isinstance(item, (A.ActorDef, A.SupervisorDef)):
+                        self.mod.env.insert(item.name, mono(ANY))
+                    last = ANY
+                self._restore(state)
             else:
                 last = self.check_stmt(item)
             i += 1
         return last
+
+    def _save(self):
+        return (len(self.mod.env.scopes), self.supply.level, self.fn_ret, self.loop_depth,
+                len(self.actor_msg))
+
+    def _restore(self, state):
+        n, level, fn_ret, loop, actors = state
+        del self.mod.env.scopes[n:]
+        self.supply.level = level
+        self.fn_ret, self.loop_depth = fn_ret, loop
+        del self.actor_msg[actors:]
 
     def check_stmt(self, s):
         t = type(s)
@@ -1061,11 +1098,6 @@ class Checker:
         saved = (self.fn_ret, self.loop_depth)
         env.push()
         try:
-            for f in it.other_fns:
-                try:
-                    self.check_fn(f)
-                except Abort:
-                    env.insert(f.name, mono(ANY))
             if it.init is not None:
                 env.push()
                 try:
@@ -1369,7 +1401,7 @@ class Checker:
             if st.name == "Map" and len(st.args) == 2:
                 return [st.args[0], st.args[1]]
             if st.name in ("Set", "Range"):
-                return [INT] * max(1, n)
+                return [st.args[0] if st.args else INT] * max(1, n)
             for trait in ("Iterable", "Iterator"):
                 item = self.reg.assoc_type(trait, "Item", st)
                 if item is not None:
