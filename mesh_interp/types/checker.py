@@ -1949,10 +1949,14 @@ class Checker:
         if trait not in self.reg.traits:
             return True
         t = prune(t)
-        if isinstance(t, TCon) and not (t.name in PRIMS or t.name in self.reg.structs or t.name in self.reg.sums
-                                        or t.name in ("List", "Map", "Set")):
-            return True
-        return False
+        if isinstance(t, TCon):
+            if t.name in PRIMS:
+                return False
+            if t.name in self.reg.structs:
+                return False
+            if t.name in self.reg.sums and t.name not in ("Option", "Result", "Ordering"):
+                return False
+        return True
 
     def e_pipe(self, e):
         lt = self.infer(e.left)
