@@ -154,7 +154,7 @@ def crash(req):
     raise MeshPanic("non-exhaustive match")
 
 def slow(req):
-    rt.sleep(400)
+    rt.sleep(1000)
     return H.response(200, "slow")
 
 def limited(req):
@@ -401,7 +401,7 @@ def test_requests_are_concurrent(py_server):
         bodies = list(ex.map(lambda _: http(py_server.port, "GET", "/slow")[3], range(6)))
     elapsed = time.monotonic() - t0
     assert bodies == ["slow"] * 6
-    assert elapsed < 6 * 0.4 * 0.6, f"requests were serialised ({elapsed:.2f}s)"
+    assert elapsed < 6 * 1.0 * 0.6, f"requests were serialised ({elapsed:.2f}s)"
 
 
 def test_parse_error_is_logged_and_nothing_sent(py_server):
