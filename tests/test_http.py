@@ -756,3 +756,81 @@ def test_ws_room_functions_without_server():
     assert W.join(424242, "r") == 0 and W.leave(424242, "r") == 0
     assert W.leave(424242, "never-joined") == 0
     assert "r" not in W._rooms
+
+
+MESH_WS_SERVER = '''
+fn on_connect(conn :: Int, path :: String, headers :: Map<String, String>) -> Int do
+  if String.starts_with(path, "/deny") do
+    0
+  else
+    Ws.join(conn, "lobby")
+    Ws.send(conn, "hello " <> path)
+    conn
+  end
+end
+
+fn on_message(conn :: Int, msg :: String) -> () do
+  if msg == "crash" do
+    let _ = List.head([])
+    ()
+  else
+    let n = Ws.broadcast_except("lobby", "say: " <> msg, conn)
+    let _ = Ws.send(conn, "sent (${n} failures)")
+    ()
+  end
+end
+
+fn on_close(conn :: Int, code :: Int, reason :: String) -> () do
+  println("closed ${code} " <> reason)
+end
+
+fn health(request) do
+  HTTP.response(200, "ok")
+end
+
+fn main() do
+  Ws.serve(on_connect, on_message, on_close, WS_PORT)
+  HTTP.serve(HTTP.router() |> HTTP.on_get("/health", health), HTTP_PORT)
+end
+'''
+
+
+@pytest.fixture(scope="module")
+def mesh_ws_server(tmp_path_factory):
+    d = tmp_path_factory.mktemp("meshws")
+    ws_port, http_port = free_port(), free_port()
+    (d / "main.mpl").write_text(MESH_WS_SERVER.replace("WS_PORT", str(ws_port))
+                                .replace("HTTP_PORT", str(http_port)))
+    srv = Server([sys.executable, "-m", "mesh_interp", "run", "main.mpl"], d, http_port)
+    srv.ws_port = ws_port
+    yield srv
+    srv.stop()
+
+
+def test_mesh_ws_program(mesh_ws_server):
+    base = f"http://127.0.0.1:{mesh_ws_server.ws_port}"
+
+    async def scenario(session):
+        a = await session.ws_connect(base + "/a?x=1")
+        b = await session.ws_connect(base + "/b")
+        hello_a, hello_b = await _recv(a), await _recv(b)
+        await a.send_str("hi")
+        got_b, ack_a = await _recv(b), await _recv(a)
+        denied = await session.ws_connect(base + "/deny")
+        deny_msg = await denied.receive()
+        await b.send_str("crash")
+        crashed = await b.receive()
+        await a.close()
+        await denied.close()
+        return hello_a, hello_b, got_b, ack_a, deny_msg, crashed
+
+    hello_a, hello_b, got_b, ack_a, deny_msg, crashed = _ws_run(scenario)
+    assert (hello_a, hello_b) == ("hello /a?x=1", "hello /b")
+    assert (got_b, ack_a) == ("say: hi", "sent (0 failures)")
+    assert deny_msg.type.name == "CLOSE" and deny_msg.data == 1008
+    assert crashed.type.name == "CLOSE" and crashed.data == 1011
+    deadline = time.monotonic() + 10
+    want = {"closed 1000 ", "closed 1011 internal error"}
+    while not want <= set(mesh_ws_server.stdout_lines) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert want <= set(mesh_ws_server.stdout_lines), mesh_ws_server.stdout_lines
