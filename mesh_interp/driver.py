@@ -45,7 +45,7 @@ def read_source(root: Path, rel: Path, display_root: Optional[Path] = None) -> S
 
 
 def parse_project(path: str) -> Optional[dict[str, M.ModuleSource]]:
-    from .syntax.parser import parse
+    from .syntax import parse
     root, files = find_project(path)
     single = len(files) == 1 and files[0].name != "main.mpl"
     sources: dict[str, M.ModuleSource] = {}
@@ -70,7 +70,7 @@ def parse_project(path: str) -> Optional[dict[str, M.ModuleSource]]:
 
 def typecheck(sources, program) -> bool:
     """Run the type checker when it is enabled; report; True when accepted."""
-    if os.environ.get("MESH_TYPECHECK", "0") in ("0", "", "false"):
+    if os.environ.get("MESH_TYPECHECK", "1") in ("0", "", "false"):
         return True
     try:
         from .types import check_program

@@ -19,6 +19,7 @@ from ..syntax import ast as A
 from . import ops
 from .collections import MeshList, MeshMap, MeshSet, MeshRange
 from .format import display
+from .typed import specialise_call
 from .values import (Function, Struct, StructType, SumType, TailCall, Variant, VariantInfo,
                      ERR, OK, SOME, NONE_INFO, TypeInfo, wrap_int)
 
@@ -986,6 +987,7 @@ class Compiler:
             if target is None:
                 return self.compile_method_call(callee, args, span, tail)
         if target is not None:
+            target = specialise_call(self.program, node, target)
             return self.call_known(target, args, span, tail, callee)
         fn_ev = self.compile_expr(callee)
         return self.call_dynamic(fn_ev, args, span, tail)

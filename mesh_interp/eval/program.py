@@ -110,7 +110,7 @@ class Program:
         path = stdlib_dir() / f"{name}.mpl"
         if not path.is_file():
             return None
-        from ..syntax.parser import parse
+        from ..syntax import parse
         source = SourceFile(str(path), path.read_text(encoding="utf-8"))
         module = parse(source)
         ns = Namespace(name, source, is_stdlib=True)

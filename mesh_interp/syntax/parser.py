@@ -1097,7 +1097,8 @@ class _Builder:
 # ---------------------------------------------------------------- entry points
 
 def parse(source: SourceFile) -> A.Module:
-    """Parse a whole file. Raises MeshParseError (never another exception)."""
+    """Parse a whole file. Raises MeshParseError (never another exception).
+    `mesh_interp.syntax.parse` is the cached entry point."""
     old_limit = sys.getrecursionlimit()
     if old_limit < 20000:
         sys.setrecursionlimit(20000)

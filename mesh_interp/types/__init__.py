@@ -70,7 +70,7 @@ def load_stdlib(path=None) -> dict:
     if key in _STDLIB_CACHE:
         return _STDLIB_CACHE[key]
     from ..source import SourceFile
-    from ..syntax.parser import parse
+    from ..syntax import parse
     mods = {}
     for f in files:
         try:

@@ -1,0 +1,34 @@
+"""The few run-time behaviours the reference decides by static type, in one
+place (shared/docs/mesh/README.md, "Behaviours the reference decides by type").
+
+The type checker leaves a side table (CheckResult.types, keyed by AST node);
+the compiler asks here when it compiles a node that depends on it. Without a
+table (checker disabled or unsure) the natives fall back to run-time guesses.
+"""
+from __future__ import annotations
+
+_ZEROS = {"int": 0, "float": 0.0, "bool": False, "string": ""}
+
+
+def node_info(program, node) -> dict:
+    table = getattr(program, "type_table", None)
+    if not table:
+        return {}
+    return table.get(node) or {}
+
+
+def specialise_call(program, node, target):
+    """`Map.get(m, k)` on a missing key gives the zero of the map's value type."""
+    kind = node_info(program, node).get("map_get_zero")
+    if kind in _ZEROS and getattr(target, "__module__", "").endswith("natives.map") \
+            and getattr(target, "__name__", "") == "get":
+        zero = _ZEROS[kind]
+
+        def map_get(m, k):
+            v = m.get(k, _MISSING)
+            return zero if v is _MISSING else v
+        return map_get
+    return target
+
+
+_MISSING = object()
