@@ -26,6 +26,49 @@ def install(program, t) -> None:
         t.methods.setdefault("to_json", _to_json_method)
     if "Row" in derives and isinstance(t, StructType):
         t.statics["from_row"] = lambda row, _t=t, _p=program: from_row(_p, _t, row)
+    if "Schema" in derives and isinstance(t, StructType):
+        install_schema(t)
+
+
+# ---------------------------------------------------------------- Schema
+
+_SQL_TYPES = {"Int": "BIGINT", "Float": "DOUBLE PRECISION", "Bool": "BOOLEAN"}
+
+
+def install_schema(t: StructType) -> None:
+    """The zero-argument ORM metadata functions of `deriving(Schema)`."""
+    opts = {m.kind: m.args for m in (t.orm or [])}
+    rels = [(m.kind, m.args[0], m.args[1]) for m in (t.orm or [])
+            if m.kind in ("belongs_to", "has_many", "has_one")]
+    table = opts["table"][0] if "table" in opts else t.name.lower() + "s"
+    pk = opts["primary_key"][0] if "primary_key" in opts else "id"
+    owner = t.name.lower()
+    fields = list(zip(t.fields, t.field_types))
+    if opts.get("timestamps") == [True]:
+        string = A.TName(None, "String")
+        fields += [("inserted_at", string), ("updated_at", string)]
+
+    def sql_type(ft):
+        name = ft.name if type(ft) is A.TName else ""
+        return _SQL_TYPES.get(name, "TEXT")
+
+    def fk(kind, assoc):
+        return f"{assoc}_id" if kind == "belongs_to" else f"{owner}_id"
+
+    consts = {
+        "__table__": table,
+        "__primary_key__": pk,
+        "__fields__": MeshList.from_iterable(f for f, _ in fields),
+        "__relationships__": MeshList.from_iterable(f"{k}:{a}:{tg}" for k, a, tg in rels),
+        "__field_types__": MeshList.from_iterable(
+            f"{f}:{sql_type(ft)}" for f, ft in fields),
+        "__relationship_meta__": MeshList.from_iterable(
+            f"{k}:{a}:{tg}:{fk(k, a)}:{tg.lower()}s" for k, a, tg in rels),
+    }
+    for f, _ in fields:
+        consts[f"__{f}_col__"] = f
+    for name, value in consts.items():
+        t.statics[name] = (lambda v: lambda: v)(value)
 
 
 def _to_json_method(v):
