@@ -1,0 +1,4 @@
+# Start-up cost: the whole `mesh run` of hello world.
+fn main() do
+  println("Hello, world!")
+end

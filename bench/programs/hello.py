@@ -1,0 +1,2 @@
+# Twin of hello.mpl: CPython start-up plus one print.
+print("Hello, world!")
