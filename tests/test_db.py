@@ -414,20 +414,6 @@ def test_pg_mesh_program(database_url, table, tmp_path):
 
 
 POOL_PROGRAM = '''
-fn main() do
-  case Env.get("MESH_TEST_DATABASE_URL") do
-    Some(url) -> run(url)
-    None -> println("no url")
-  end
-end
-
-fn run(url :: String) do
-  case Pool.open(url, 2, 4, 5000) do
-    Ok(pool) -> use_pool(pool)
-    Err(e) -> println("open failed: " <> e)
-  end
-end
-
 fn use_pool(pool) do
   let _ = Pool.execute(pool, "CREATE TABLE TBL_X (id SERIAL PRIMARY KEY, v TEXT NOT NULL)", [])
   let n = Pool.execute(pool, "INSERT INTO TBL_X (v) VALUES ($1), ($2)", ["a", "b"])
@@ -445,6 +431,20 @@ fn use_pool(pool) do
   end
   let _ = Pool.execute(pool, "DROP TABLE TBL_X", [])
   Pool.close(pool)
+end
+
+fn run(url :: String) do
+  case Pool.open(url, 2, 4, 5000) do
+    Ok(pool) -> use_pool(pool)
+    Err(e) -> println("open failed: " <> e)
+  end
+end
+
+fn main() do
+  case Env.get("MESH_TEST_DATABASE_URL") do
+    Some(url) -> run(url)
+    None -> println("no url")
+  end
 end
 '''
 
