@@ -1,5 +1,5 @@
 # Recursive Fibonacci: non-tail calls, integer arithmetic, `if`.
-# Size: BENCH_N = the Fibonacci index (default 27).
+# Size: BENCH_N = the Fibonacci index (default 30).
 
 fn bench_size(default :: Int) -> Int do
   case Env.get("BENCH_N") do
@@ -20,6 +20,6 @@ fn fib(n :: Int) -> Int do
 end
 
 fn main() do
-  let n = bench_size(27)
+  let n = bench_size(30)
   println("fib(${n}) = ${fib(n)}")
 end

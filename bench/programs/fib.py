@@ -1,4 +1,4 @@
-# Recursive Fibonacci (twin of fib.mpl). Size: BENCH_N (default 27).
+# Recursive Fibonacci (twin of fib.mpl). Size: BENCH_N (default 30).
 import os
 
 
@@ -17,7 +17,7 @@ def fib(n):
 
 
 def main():
-    n = bench_size(27)
+    n = bench_size(30)
     print(f"fib({n}) = {fib(n)}")
 
 
