@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     prs.add_argument("--ast", action="store_true", help="print the AST")
 
     sub.add_parser("repl", help="start the interactive REPL")
+
+    mig = sub.add_parser("migrate", help="apply PostgreSQL migrations (DATABASE_URL)",
+                         description="mesh migrate [up|down|status] [DIR] | "
+                                     "mesh migrate generate NAME [DIR]")
+    mig.add_argument("args", nargs="*", help="action (up, down, status, generate NAME) and DIR")
     return p
 
 
@@ -67,6 +72,9 @@ def main(argv=None) -> int:
         return _parse(args)
     if args.command == "repl":
         return _repl()
+    if args.command == "migrate":
+        from .migrate import main as migrate_main
+        return migrate_main(args.args)
     parser.print_help()
     return 2
 
@@ -119,6 +127,8 @@ def _run(args) -> int:
         return EXIT_COMPILE
     if program is None:
         return EXIT_COMPILE
+    from .runtime import signals
+    signals.install()       # SIGTERM/SIGINT run Process.on_shutdown callbacks
     try:
         return _in_big_thread(lambda: run_program(program))
     except KeyboardInterrupt:

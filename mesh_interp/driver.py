@@ -88,7 +88,8 @@ def typecheck(sources, program) -> bool:
     return True
 
 
-def load_program(path: str, check: bool = True, parse_only: bool = False):
+def load_program(path: str, check: bool = True, parse_only: bool = False,
+                 require_main: bool = True):
     from .eval.program import Program
     sources = parse_project(path)
     if sources is None:
@@ -99,7 +100,8 @@ def load_program(path: str, check: bool = True, parse_only: bool = False):
     if check and not typecheck(sources, program):
         return None
     program.load_project(sources)
-    program.main_function()
+    if require_main:
+        program.main_function()
     return program
 
 
