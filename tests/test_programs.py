@@ -12,7 +12,12 @@ import pytest
 
 from conftest import PROGRAMS_DIR, SNAPSHOTS_DIR, run_mesh
 
-PROGRAMS = sorted(PROGRAMS_DIR.glob("*.mpl"))
+# single-file programs, and multi-module projects (a folder with main.mpl)
+PROGRAMS = sorted(list(PROGRAMS_DIR.glob("*.mpl")) + list(PROGRAMS_DIR.glob("*/main.mpl")))
+
+
+def program_name(path):
+    return path.parent.name if path.name == "main.mpl" else path.stem
 
 # Seconds one program may take (the tail-recursion program loops 1,000,000
 # times in a tree-walking interpreter).
@@ -23,7 +28,7 @@ def test_programs_exist():
     assert len(PROGRAMS) >= 14, "programs/ should hold the example programs"
 
 
-@pytest.mark.parametrize("program", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+@pytest.mark.parametrize("program", PROGRAMS, ids=[program_name(p) for p in PROGRAMS])
 def test_program_output(program, snapshot):
     result = run_mesh("run", str(program.relative_to(PROGRAMS_DIR.parent)),
                       timeout=TIMEOUT)
@@ -32,4 +37,4 @@ def test_program_output(program, snapshot):
         f"--- stderr ---\n{result.stderr}"
     )
     snapshot.snapshot_dir = SNAPSHOTS_DIR / "programs"
-    snapshot.assert_match(result.stdout, f"{program.stem}.out")
+    snapshot.assert_match(result.stdout, f"{program_name(program)}.out")
