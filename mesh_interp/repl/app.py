@@ -244,23 +244,26 @@ class Repl:
         ps = self.prompt_session(input=input, output=output, history=history)
         if banner:
             self.write(BANNER)
-        with patch_stdout(raw=True):
-            while True:
-                try:
+        while True:
+            try:
+                # While the prompt is shown, output of running processes goes
+                # through patch_stdout and appears above the prompt line; while
+                # an input runs, everything is written directly, in order.
+                with patch_stdout(raw=True):
                     text = ps.prompt()
-                except KeyboardInterrupt:
-                    continue                 # Ctrl-C at the prompt drops the input
-                except EOFError:
-                    self.write("Goodbye!")
+            except KeyboardInterrupt:
+                continue                     # Ctrl-C at the prompt drops the input
+            except EOFError:
+                self.write("Goodbye!")
+                break
+            try:
+                if not self.handle(text):
                     break
-                try:
-                    if not self.handle(text):
-                        break
-                except KeyboardInterrupt:    # Ctrl-C between two steps of an input
-                    self.session.interrupt()
-                    self.write(self.paint("Interrupted.", "33"), self.err)
-                if not self.session.alive:
-                    break
+            except KeyboardInterrupt:        # Ctrl-C between two steps of an input
+                self.session.interrupt()
+                self.write(self.paint("Interrupted.", "33"), self.err)
+            if not self.session.alive:
+                break
         self.session.close()
         return 0
 
@@ -286,7 +289,7 @@ def key_bindings():
             buf.delete(len(doc.current_line_after_cursor))
             buf.insert_text(fixed)
             doc = buf.document
-        if doc.is_cursor_at_the_end and editing.is_complete(buf.text):
+        if editing.is_complete(buf.text):
             buf.validate_and_handle()
             return
         buf.insert_text("\n" + editing.indent_for(doc.text_before_cursor))
