@@ -19,3 +19,11 @@ pub fn monitor_(pid :: Pid) -> Int
 
 ## Remove a monitor: 0 if it was active, 1 if the reference is unknown.
 pub fn demonitor(ref :: Int) -> Int
+
+## Run `f()` when the program receives SIGTERM or SIGINT (Ctrl-C). The first
+## such signal runs every registered callback, in registration order, in a
+## new process (they may call services, query databases, sleep); the program
+## then exits with status 0. A second signal meanwhile exits at once (143 or
+## 130). Without any callback the signals keep their usual effect.
+## (An extension: the reference has no shutdown hook.)
+pub fn on_shutdown<T>(f :: Fun() -> T) -> ()

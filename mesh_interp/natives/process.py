@@ -20,3 +20,10 @@ def monitor_(pid):
 
 def demonitor(ref):
     return 0 if _rt.demonitor(ref) else 1
+
+
+def on_shutdown(fn):
+    # Run fn() (in a new process) when the program gets SIGTERM or SIGINT;
+    # the program exits 0 once every callback returned (runtime/signals.py).
+    from ..runtime import signals
+    signals.on_shutdown(fn)
