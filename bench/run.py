@@ -333,6 +333,21 @@ def add_net_ratios(results: list[dict]) -> None:
             r["cpu_net_ratio"] = m / p
 
 
+def snapshot_interpreter(rev: str, dest: Path) -> str:
+    """Extract mesh_interp/ and stdlib/ as committed at rev into dest; the
+    full commit id."""
+    full = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout.strip()
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", full, "mesh_interp", "stdlib"],
+                             cwd=ROOT, capture_output=True, check=True).stdout
+    import io
+    import tarfile
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest)
+    return full
+
+
 def git_commit() -> dict:
     def git(*args):
         try:
@@ -356,6 +371,11 @@ def main(argv=None) -> int:
                     help="where to write the figures (default bench/results.json)")
     ap.add_argument("--mesh", default=None,
                     help="the mesh command (default: the `mesh` script next to this Python)")
+    ap.add_argument("--at", default=None, metavar="REV",
+                    help="measure the interpreter as committed at REV (git archive of "
+                         "mesh_interp/ and stdlib/ into a scratch folder, run with "
+                         "`python -P -m mesh_interp`), not the working tree, which "
+                         "others may be editing")
     ap.add_argument("--python", default=sys.executable,
                     help="the CPython to compare with (default: this one)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per process")
@@ -374,10 +394,17 @@ def main(argv=None) -> int:
     mesh_cmd = args.mesh.split() if args.mesh else default_mesh_cmd()
     benches = [BY_NAME[n] for n in args.names] if args.names else BENCHES
     ws = Workspace(Path(args.workdir) if args.workdir else None)
+    commit = git_commit()
+    if args.at:
+        commit = {"commit": snapshot_interpreter(args.at, ws.dir / "src"),
+                  "dirty_interpreter": False, "snapshot": True}
+        mesh_cmd = [sys.executable, "-P", "-m", "mesh_interp"]
+        os.environ["PYTHONPATH"] = str(ws.dir / "src") + (
+            os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")
     started = _dt.datetime.now().astimezone()
     meta = {
         "date": started.isoformat(timespec="seconds"),
-        **git_commit(),
+        **commit,
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "python_cmd": args.python, "mesh_cmd": " ".join(mesh_cmd),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
