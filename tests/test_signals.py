@@ -1,0 +1,102 @@
+"""Process.on_shutdown (mesh_interp/runtime/signals.py): SIGTERM and SIGINT
+run the registered Mesh callbacks, then the program exits 0; a second signal
+exits at once; without callbacks the signals keep their usual effect."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+WITH_HOOKS = """
+service Buf do
+  fn init() -> Int do
+    0
+  end
+  call Drain() :: Int do |n|
+    (0, n)
+  end
+  cast Add() do |n|
+    n + 1
+  end
+end
+
+fn last() do
+  println("second callback")
+end
+
+fn main() do
+  let b = Buf.start()
+  Buf.add(b)
+  Buf.add(b)
+  Process.on_shutdown(fn() do
+    Timer.sleep(SLEEP)
+    let n = Buf.drain(b)
+    println("drained ${n}")
+  end)
+  Process.on_shutdown(last)
+  println("ready")
+  Timer.sleep(60000)
+  println("not reached")
+end
+"""
+
+WITHOUT_HOOKS = """
+actor idle() do
+  Timer.sleep(60000)
+end
+
+fn main() do
+  let _ = spawn(idle)
+  println("ready")
+  Timer.sleep(60000)
+end
+"""
+
+
+def start(tmp_path, source: str) -> subprocess.Popen:
+    path = tmp_path / "prog.mpl"
+    path.write_text(source)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    p = subprocess.Popen([sys.executable, "-m", "mesh_interp", "run", str(path)], cwd=REPO_ROOT,
+                         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "ready"
+    return p
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_runs_callbacks_in_order_then_exits_0(tmp_path, sig):
+    p = start(tmp_path, WITH_HOOKS.replace("SLEEP", "100"))
+    p.send_signal(sig)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 0, err
+    assert out.splitlines() == ["drained 2", "second callback"]
+
+
+def test_second_signal_exits_at_once(tmp_path):
+    p = start(tmp_path, WITH_HOOKS.replace("SLEEP", "30000"))
+    p.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    p.send_signal(signal.SIGTERM)
+    out, _ = p.communicate(timeout=30)
+    assert time.monotonic() - t0 < 10
+    assert p.returncode == 128 + signal.SIGTERM
+    assert "drained" not in out
+
+
+def test_without_callbacks_sigterm_still_kills(tmp_path):
+    p = start(tmp_path, WITHOUT_HOOKS)
+    p.send_signal(signal.SIGTERM)
+    p.communicate(timeout=30)
+    assert p.returncode == -signal.SIGTERM
