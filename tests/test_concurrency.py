@@ -113,7 +113,7 @@ def test_receive_three_arms_selective(tmp_path):
           Stop
         end
 
-        actor collector(parent) do
+        actor collector() do
           receive do
             Stop -> println("stop first")
           end
@@ -128,7 +128,7 @@ def test_receive_three_arms_selective(tmp_path):
         end
 
         fn main() do
-          let p = spawn(collector, self())
+          let p = spawn(collector)
           send(p, Ping(1))
           send(p, Pong(2))
           send(p, Stop)

@@ -224,13 +224,16 @@ class Compiler:
     # ------------------------------------------------------------ functions
 
     def compile_function(self, name: str, clauses: list, ret_type=None, captures=None,
-                         self_name: Optional[str] = None) -> tuple:
+                         self_name: Optional[str] = None, self_fn=None) -> tuple:
         """Compile clauses (each with .params, .guard, .body) into a `run(args)` body.
 
         Returns (run_factory, capture_slots): run_factory(captured_list, fn) -> run.
         """
         outer = self.ctx
         ctx = FnCtx(outer, name, ret_type)
+        if not captures:
+            # params occupy slots 0..n-1: a self tail call can rebind them in place
+            ctx.self_fn = self_fn
         self.ctx = ctx
         try:
             # captured variables come first in the frame
@@ -303,8 +306,19 @@ class Compiler:
 
         ncap = len(cap_pairs)
 
+        loops = self_fn is not None and ncap == 0
+
         def factory(captured: Optional[list]):
             if ncap == 0:
+                if loops:
+                    def run_loop(args):
+                        f = [*args, *pad]
+                        r = body(f)
+                        while r is SELF:
+                            _preempt()
+                            r = body(f)
+                        return r
+                    return run_loop
                 if not pad:
                     if arity == 0:
                         return lambda args: body([])
@@ -576,17 +590,13 @@ class Compiler:
             a = self.compile_expr(node.left)
             b = self.compile_expr(node.right)
             return lambda f: MeshRange(a(f), b(f))
-        a = self.compile_expr(node.left)
         span = node.span
-        # specialise `x op constant` for Int constants
-        if type(node.right) is A.IntLit and op in ("+", "-", "<", ">", "<=", ">=", "==", "!=", "*"):
-            k = wrap_int(node.right.value)
-            fast = _INT_CONST_OPS[op](a, k)
-            if fast is not None:
-                return fast
+        if op in _FAST_OPS:
+            return self.fast_binop(op, node.left, node.right, span)
+        a = self.compile_expr(node.left)
         b = self.compile_expr(node.right)
         fn = _BINOPS[op]
-        if op in ("/", "%", "+", "-", "*"):
+        if op in ("/", "%"):
             def ev_checked(f):
                 try:
                     return fn(a(f), b(f))
@@ -594,6 +604,28 @@ class Compiler:
                     raise with_span(e, span)
             return ev_checked
         return lambda f: fn(a(f), b(f))
+
+    def operand(self, node):
+        """How to fetch an operand: ("slot", index) for a local variable,
+        ("const", value) for a literal, ("ev", closure) otherwise."""
+        t = type(node)
+        if t is A.Name and self.ctx is not None:
+            s = self.ctx.lookup(node.name)
+            if s is not None:
+                return "slot", s
+        if t is A.IntLit:
+            return "const", wrap_int(node.value)
+        if t is A.FloatLit:
+            return "const", float(node.value)
+        if t is A.StringLit and all(isinstance(p, str) for p in node.parts):
+            return "const", "".join(node.parts)
+        return "ev", self.compile_expr(node)
+
+    def fast_binop(self, op, left, right, span):
+        xk, xv = self.operand(left)
+        yk, yv = self.operand(right)
+        factory = _fast_factory(op, xk, yk)
+        return factory(xv, yv, _BINOPS[op], wrap_int)
 
     def c_UnaryOp(self, node, tail):
         a = self.compile_expr(node.operand)
@@ -1004,6 +1036,8 @@ class Compiler:
             return lambda f: Variant(info, tuple([a(f) for a in args]))
         if type(target) is Function:
             fn = target
+            if tail and self.ctx is not None and fn is self.ctx.self_fn and fn is not None:
+                return self_tail_call(args)
             if tail:
                 if len(args) == 1:
                     a0 = args[0]
@@ -1280,6 +1314,49 @@ from .values import set_preempt as _set_preempt  # noqa: E402
 _set_preempt(_preempt)
 
 
+SELF = object()   # returned by a self tail call after it rebound the parameters
+
+
+def self_tail_call(args):
+    """`f(a, b)` in tail position of f itself: evaluate every argument first,
+    then rebind parameter slots 0..n-1 of the same frame and loop (run_loop)."""
+    n = len(args)
+    if n == 0:
+        return lambda f: SELF
+    if n == 1:
+        a0 = args[0]
+
+        def ev1(f):
+            f[0] = a0(f)
+            return SELF
+        return ev1
+    if n == 2:
+        a0, a1 = args
+
+        def ev2(f):
+            v0 = a0(f)
+            f[1] = a1(f)
+            f[0] = v0
+            return SELF
+        return ev2
+    if n == 3:
+        a0, a1, a2 = args
+
+        def ev3(f):
+            v0 = a0(f)
+            v1 = a1(f)
+            f[2] = a2(f)
+            f[0] = v0
+            f[1] = v1
+            return SELF
+        return ev3
+
+    def evn(f):
+        f[0:n] = [a(f) for a in args]
+        return SELF
+    return evn
+
+
 def _bounce(r):
     _preempt()
     g = r.func
@@ -1288,57 +1365,59 @@ def _bounce(r):
     return call_value(g, r.args)
 
 
-def _const_ops():
-    INT_MIN, INT_MAX = -(1 << 63), (1 << 63) - 1
-    add, sub, mul = ops.add, ops.sub, ops.mul
+_FAST_OPS = frozenset(["+", "-", "*", "<", ">", "<=", ">=", "==", "!="])
+_FAST_CACHE: dict = {}
 
-    def plus(a, k):
-        def ev(f):
-            x = a(f)
-            if type(x) is int:
-                r = x + k
-                return r if INT_MIN <= r <= INT_MAX else wrap_int(r)
-            return add(x, k)
-        return ev
+_ARITH_TEMPLATE = """
+def factory(X, Y, slow, wrap):
+    def ev(f):
+        x = {x}
+        y = {y}
+        if type(x) is int:
+            r = x {op} y
+            if -9223372036854775808 <= r <= 9223372036854775807:
+                return r
+            return wrap(r)
+        if type(x) is float:
+            return x {op} y
+        return slow(x, y)
+    return ev
+"""
 
-    def minus(a, k):
-        def ev(f):
-            x = a(f)
-            if type(x) is int:
-                r = x - k
-                return r if INT_MIN <= r <= INT_MAX else wrap_int(r)
-            return sub(x, k)
-        return ev
-
-    def times(a, k):
-        def ev(f):
-            x = a(f)
-            if type(x) is int:
-                r = x * k
-                return r if INT_MIN <= r <= INT_MAX else wrap_int(r)
-            return mul(x, k)
-        return ev
-
-    def cmp(pyop):
-        def make(a, k):
-            if pyop == "<":
-                return lambda f: a(f) < k
-            if pyop == ">":
-                return lambda f: a(f) > k
-            if pyop == "<=":
-                return lambda f: a(f) <= k
-            if pyop == ">=":
-                return lambda f: a(f) >= k
-            if pyop == "==":
-                return lambda f: a(f) == k
-            return lambda f: a(f) != k
-        return make
-
-    return {"+": plus, "-": minus, "*": times, "<": cmp("<"), ">": cmp(">"),
-            "<=": cmp("<="), ">=": cmp(">="), "==": cmp("=="), "!=": cmp("!=")}
+# Int, Float and String compare natively; user types go through their
+# Eq/Ord impls (ops.*); `!=` on floats is ordered (NaN != NaN is false).
+_CMP_TEMPLATE = """
+def factory(X, Y, slow, wrap):
+    def ev(f):
+        x = {x}
+        y = {y}
+        t = type(x)
+        if t is int or t is str{extra}:
+            return x {op} y
+        return slow(x, y)
+    return ev
+"""
 
 
-_INT_CONST_OPS = _const_ops()
+def _fast_factory(op, xk, yk):
+    key = (op, xk, yk)
+    fac = _FAST_CACHE.get(key)
+    if fac is None:
+        src = {"slot": "f[X]", "const": "X", "ev": "X(f)"}
+        x = src[xk]
+        y = src[yk].replace("X", "Y")
+        if op in ("+", "-", "*"):
+            code = _ARITH_TEMPLATE.format(x=x, y=y, op=op)
+        else:
+            extra = "" if op == "!=" else " or t is float"
+            if op in ("==", "!="):
+                extra += " or t is bool"
+            code = _CMP_TEMPLATE.format(x=x, y=y, op=op, extra=extra)
+        ns: dict = {}
+        exec(compile(code, f"<mesh fast {op}>", "exec"), ns)
+        fac = _FAST_CACHE[key] = ns["factory"]
+    return fac
+
 
 _BINOPS: dict[str, Callable] = {
     "+": ops.add, "-": ops.sub, "*": ops.mul, "/": ops.div, "%": ops.rem,

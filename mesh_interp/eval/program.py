@@ -174,13 +174,13 @@ class Program:
         fn = Function(name, arity, None)
 
         def first_run(args):
-            fn.run = compile_run()
+            fn.run = compile_run(fn)
             return fn.run(args)
         fn.run = first_run
 
         def force():
             if fn.run is first_run:
-                fn.run = compile_run()
+                fn.run = compile_run(fn)
         return fn, force
 
     def register_fn(self, ns, compiler, group: list[A.FnDef], pending):
@@ -199,8 +199,9 @@ class Program:
         if first.body is None:
             raise MeshCompileError(f"function `{name}` has no body", first.span)
 
-        def compile_run():
-            factory, _caps, _arity = compiler.compile_function(name, group, ret_type=first.ret)
+        def compile_run(fn):
+            factory, _caps, _arity = compiler.compile_function(name, group, ret_type=first.ret,
+                                                               self_fn=fn)
             return factory(None)
         fn, force = self.lazy_function(name, len(first.params), compile_run)
         ns.values[name] = fn
@@ -275,7 +276,7 @@ class Program:
     def install_method(self, ns, compiler, tinfo, trait, item, m: A.FnDef, pending):
         group = [m]
 
-        def compile_run():
+        def compile_run(fn):
             factory, _c, _a = compiler.compile_function(f"{tinfo.name}.{m.name}", group, ret_type=m.ret)
             return factory(None)
         fn, force = self.lazy_function(m.name, len(m.params), compile_run)
@@ -308,8 +309,8 @@ class Program:
     def register_actor(self, ns, compiler, item: A.ActorDef, pending):
         clause = Clause(item.span, item.params, item.body)
 
-        def compile_run():
-            factory, _c, _a = compiler.compile_function(item.name, [clause])
+        def compile_run(fn):
+            factory, _c, _a = compiler.compile_function(item.name, [clause], self_fn=fn)
             return factory(None)
         fn, force = self.lazy_function(item.name, len(item.params), compile_run)
         pending.append(force)
@@ -318,7 +319,7 @@ class Program:
         if item.terminate is not None:
             tclause = Clause(item.terminate.span, [], item.terminate)
 
-            def compile_term():
+            def compile_term(fn):
                 factory, _c, _a = compiler.compile_function(item.name + ".terminate", [tclause])
                 return factory(None)
             tfn, tforce = self.lazy_function(item.name + ".terminate", 0, compile_term)
@@ -329,7 +330,7 @@ class Program:
         info = ServiceInfo(item.name)
         init = item.init
         if init is not None:
-            def compile_init():
+            def compile_init(fn):
                 factory, _c, _a = compiler.compile_function(item.name + ".init", [init], ret_type=init.ret)
                 return factory(None)
             init_fn, f1 = self.lazy_function(item.name + ".init", len(init.params), compile_init)
@@ -343,7 +344,7 @@ class Program:
                                   else A.PWild(h.span))
             clause = Clause(h.span, [state_param] + list(h.params), h.body)
 
-            def compile_handler(clause=clause, h=h):
+            def compile_handler(fn, clause=clause, h=h):
                 factory, _c, _a = compiler.compile_function(f"{item.name}.{h.name}", [clause])
                 return factory(None)
             hfn, force = self.lazy_function(f"{item.name}.{h.name}", len(clause.params), compile_handler)
