@@ -117,18 +117,25 @@ class LocalPostgres:
                   check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def _postgres_can_reach(path: Path) -> bool:
+    """Can the `postgres` user get to `path` (its nearest existing folder)?"""
+    if os.geteuid() != 0:
+        return True
+    probe = path
+    while not probe.exists():
+        probe = probe.parent
+    r = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(probe)],
+                       check=False)
+    return r.returncode == 0
+
+
 def default_data_dir() -> Path:
     explicit = os.environ.get("MESHER_PG_DATA")
-    if explicit:
-        return Path(explicit).resolve()
-    d = HERE / ".data" / "pg"
-    if os.geteuid() == 0:
-        # the `postgres` user must be able to reach the folder
-        probe = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(HERE)],
-                               check=False)
-        if probe.returncode != 0:
-            d = Path(tempfile.gettempdir()) / "mesher-pg" / "pg"
-            log(f"`postgres` cannot reach {HERE}; keeping the database in {d}")
+    d = Path(explicit).resolve() if explicit else HERE / ".data" / "pg"
+    if not _postgres_can_reach(d.parent):
+        # e.g. a checkout under /root: the server cannot live there
+        d = Path(tempfile.gettempdir()) / "mesher-pg" / ("-".join(d.parts[1:]) or "pg")
+        log(f"`postgres` cannot reach the data folder; keeping the database in {d}")
     return d
 
 

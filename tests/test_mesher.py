@@ -17,21 +17,26 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from conftest import DB_SKIP_REASON
-from mesher_support import Mesher, TempDatabase, new_project, wait_until
+from mesher_support import (REPO_ROOT, Mesher, TempDatabase, free_port, http_request,
+                            new_project, run_sql, wait_until)
 
-pytestmark = pytest.mark.skipif(not os.environ.get("MESH_TEST_DATABASE_URL"),
-                                reason=DB_SKIP_REASON)
+PG_BIN = Path(os.environ.get("MESHER_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
 @pytest.fixture(scope="module")
 def db():
+    if not os.environ.get("MESH_TEST_DATABASE_URL"):
+        pytest.skip(DB_SKIP_REASON)
     d = TempDatabase(os.environ["MESH_TEST_DATABASE_URL"])
     yield d
     d.close()
@@ -343,3 +348,60 @@ def test_sigterm_writes_every_accepted_event(db, steady):
     assert "[Mesher] shutdown: wrote" in m.output()
     total = sum(accepted)
     assert count_rows(db, project) == total, (total, m.output()[-2000:])
+
+
+# ---------------------------------------------------------------- the launcher
+
+def _launcher_can_run() -> str | None:
+    if not (PG_BIN / "initdb").exists():
+        return f"no PostgreSQL binaries in {PG_BIN}"
+    if os.geteuid() == 0:
+        import pwd
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root without a `postgres` user"
+    return None
+
+
+def test_launcher_starts_a_private_database():
+    why = _launcher_can_run()
+    if why:
+        pytest.skip(why)
+    import shutil
+    import tempfile
+    data = Path(tempfile.mkdtemp(prefix="mesher-launch-"))   # reachable by `postgres`
+    os.chmod(data, 0o755)
+    http_port, ws_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"MESHER_PG_DATA": str(data / "pg"), "MESHER_HTTP_PORT": str(http_port),
+                "MESHER_WS_PORT": str(ws_port), "MESHER_BOOTSTRAP_KEY": "launch-key",
+                "MESHER_FLUSH_INTERVAL_MS": "200"})
+    p = subprocess.Popen([sys.executable, str(REPO_ROOT / "mesher" / "launch.py")],
+                         cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    try:
+        url = None
+        for line in p.stdout:
+            lines.append(line)
+            if "DATABASE_URL=" in line:
+                url = line.split("DATABASE_URL=", 1)[1].strip()
+            if "HTTP server listening" in line:
+                break
+        assert url, "".join(lines)
+        r = http_request(http_port, "POST", "/api/v1/events", '{"message": "launched"}',
+                         {"Authorization": "Bearer launch-key"})
+        assert r.status == 202, r
+        count = wait_until(lambda: run_sql(url, "SELECT count(*)::int AS n FROM events")[0]["n"],
+                           10)
+        assert count == 1
+    finally:
+        p.send_signal(signal.SIGTERM)
+        out, _ = p.communicate(timeout=60)
+        lines.append(out)
+    text = "".join(lines)
+    assert p.returncode == 0, text
+    assert "stopping PostgreSQL" in text
+    assert not (data / "pg" / "postmaster.pid").exists()
+    shutil.rmtree(data, ignore_errors=True)
