@@ -261,7 +261,7 @@ def test_crashing_request_does_not_take_the_service_down(db, quick):
     assert quick.post_event(key, {"message": "still here"}).status == 202
     # a crashed EventProcessor is replaced by the health checker
     assert quick.request("POST", "/api/v1/debug/crash-processor").status == 202
-    assert quick.wait_output("EventProcessor is not answering", 10), quick.output()
+    assert quick.wait_output("EventProcessor has stopped", 10), quick.output()
     assert wait_until(lambda: quick.post_event(key, {"message": "after"}).status == 202, 10)
     health = json.loads(quick.request("GET", "/health").body)
     assert health["restarts"] >= 1 and health["database"] == "ok"

@@ -87,26 +87,27 @@ fn quote(s :: String) -> String do
   JSON.encode_string(s)
 end
 
-# Is a service answering? Asked from a job, so that a dead service (whose
-# call would crash the caller) only fails the job.
-fn limiter_alive(pid) -> Bool do
-  let r = Job.await_timeout(Job.async(fn() -> RateLimiter.used(pid, "") end), 5000)
+# Has a service stopped? Asked from a job, so that a dead service (whose
+# call would crash the caller) only fails the job. A service that is merely
+# slow (the writer retrying against a database that is down) is not
+# replaced: only a crash counts.
+fn crashed(r :: Result<Int, String>) -> Bool do
   case r do
-    Ok(_) -> true
-    Err(_) -> false
+    Ok(_) -> false
+    Err(e) -> e != "timeout"
   end
 end
 
-fn processor_alive(pid) -> Bool do
-  let r = Job.await_timeout(Job.async(fn() -> EventProcessor.processed(pid) end), 5000)
-  case r do
-    Ok(_) -> true
-    Err(_) -> false
-  end
+fn limiter_dead(pid) -> Bool do
+  crashed(Job.await_timeout(Job.async(fn() -> RateLimiter.used(pid, "") end), 5000))
+end
+
+fn processor_dead(pid) -> Bool do
+  crashed(Job.await_timeout(Job.async(fn() -> EventProcessor.processed(pid) end), 5000))
 end
 
 fn writer_stats(pid) -> WriterStats!String do
-  Job.await_timeout(Job.async(fn() -> StorageWriter.stats(pid) end), 30000)
+  Job.await_timeout(Job.async(fn() -> StorageWriter.stats(pid) end), 5000)
 end
 
 fn database_status(pool :: PoolHandle) -> String do
@@ -118,29 +119,29 @@ fn database_status(pool :: PoolHandle) -> String do
 end
 
 fn revive_limiter(config :: Config, p :: Pipeline) -> Pipeline do
-  if limiter_alive(p.limiter) do
-    p
-  else
-    log("RateLimiter is not answering; starting a new one")
+  if limiter_dead(p.limiter) do
+    log("RateLimiter has stopped; starting a new one")
     %{p | limiter: start_limiter(config)}
+  else
+    p
   end
 end
 
 fn revive_processor(p :: Pipeline) -> Pipeline do
-  if processor_alive(p.processor) do
-    p
-  else
-    log("EventProcessor is not answering; starting a new one")
+  if processor_dead(p.processor) do
+    log("EventProcessor has stopped; starting a new one")
     %{p | processor: start_processor()}
+  else
+    p
   end
 end
 
-fn revive_writer(config :: Config, p :: Pipeline, alive :: Bool) -> Pipeline do
-  if alive do
-    p
-  else
-    log("StorageWriter is not answering; starting a new one")
+fn revive_writer(config :: Config, p :: Pipeline, dead :: Bool) -> Pipeline do
+  if dead do
+    log("StorageWriter has stopped (its buffered events are lost); starting a new one")
     %{p | writer: start_writer(config, p.pool)}
+  else
+    p
   end
 end
 
@@ -151,10 +152,10 @@ fn writer_json(stats :: WriterStats!String) -> String do
   end
 end
 
-fn is_ok(stats :: WriterStats!String) -> Bool do
+fn writer_dead(stats :: WriterStats!String) -> Bool do
   case stats do
-    Ok(_) -> true
-    Err(_) -> false
+    Ok(_) -> false
+    Err(e) -> e != "timeout"
   end
 end
 
@@ -162,7 +163,7 @@ fn check_once(config :: Config) -> Int do
   let reg = registry()
   let before = PipelineRegistry.get(reg)
   let stats = writer_stats(before.writer)
-  let now_p = revive_writer(config, revive_processor(revive_limiter(config, before)), is_ok(stats))
+  let now_p = revive_writer(config, revive_processor(revive_limiter(config, before)), writer_dead(stats))
   let changed = now_p.limiter != before.limiter or now_p.processor != before.processor or now_p.writer != before.writer
   if changed do
     PipelineRegistry.replace(reg, now_p)
