@@ -308,7 +308,8 @@ def test_health_endpoint(quick):
 def test_sigterm_writes_every_accepted_event(db, steady):
     project, key = new_project(db)
     m = Mesher(db.url, {"MESHER_FLUSH_INTERVAL_MS": "600000", "MESHER_BATCH_SIZE": "50"})
-    accepted = []
+    accepted = []            # events of the requests answered 202
+    attempted = []           # events of every request sent
     lock = threading.Lock()
     stop = threading.Event()
 
@@ -325,7 +326,11 @@ def test_sigterm_writes_every_accepted_event(db, steady):
                     r = m.post_event(key, {"message": f"c{n}-{i}"})
                     k = 1
             except OSError:
+                with lock:
+                    attempted.append(k)
                 continue
+            with lock:
+                attempted.append(k)
             if r.status == 202:
                 with lock:
                     accepted.append(k)
@@ -346,8 +351,11 @@ def test_sigterm_writes_every_accepted_event(db, steady):
         t.join(10)
     assert code == 0, m.output()
     assert "[Mesher] shutdown: wrote" in m.output()
+    # every 202 is a row; a request whose 202 was lost in the exit may
+    # also have been written, but nothing beyond what was sent
     total = sum(accepted)
-    assert count_rows(db, project) == total, (total, m.output()[-2000:])
+    rows = count_rows(db, project)
+    assert total <= rows <= sum(attempted), (total, rows, m.output()[-2000:])
 
 
 # ---------------------------------------------------------------- the launcher
@@ -405,3 +413,16 @@ def test_launcher_starts_a_private_database():
     assert "stopping PostgreSQL" in text
     assert not (data / "pg" / "postmaster.pid").exists()
     shutil.rmtree(data, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- the benchmark script
+
+def test_benchmark_script_runs(db):
+    # tiny: only checks that bench/mesher/run.py works (no timing asserted)
+    r = subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "mesher" / "run.py"),
+                        "--requests", "30", "--warmup", "5", "--concurrency", "4"],
+                       cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "DATABASE_URL": db.admin_url})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "| mesher / baseline |" in r.stdout
+    assert "rows 35 for 35 accepted" in r.stdout
