@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional, TextIO
 
 from .. import __version__
-from ..errors import render
+from ..errors import MeshExit, render
 from . import editing
 from .completion import COMMANDS
 from .session import Output, Session
@@ -194,9 +194,13 @@ class Repl:
                     continue
                 if editing.is_complete(text.rstrip("\n")):
                     buf = []
-                    if not self.handle(text.rstrip("\n")):
-                        quit_ = True
-                        break
+                    try:
+                        if not self.handle(text.rstrip("\n")):
+                            quit_ = True
+                            break
+                    except MeshExit as e:
+                        self.session.close()
+                        return e.code
             else:
                 text = "".join(buf)
                 if text.strip():
@@ -259,6 +263,9 @@ class Repl:
             try:
                 if not self.handle(text):
                     break
+            except MeshExit as e:            # the program asked to stop
+                self.session.close()
+                return e.code
             except KeyboardInterrupt:        # Ctrl-C between two steps of an input
                 self.session.interrupt()
                 self.write(self.paint("Interrupted.", "33"), self.err)

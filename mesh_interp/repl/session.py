@@ -65,6 +65,7 @@ class Output:
 class _Job:
     fn: Callable[[], Any]
     future: Future = field(default_factory=Future)
+    cancelled: bool = False
 
 
 _STOP = object()
@@ -226,12 +227,20 @@ class Session:
                 from ..errors import MeshExit
                 raise MeshExit(0)
             self._running = job
+            if job.cancelled:             # Ctrl-C before it started
+                self._running = None
+                job.future.set_exception(Interrupted())
+                continue
             try:
                 result = job.fn()
             except S.ProcessExit as e:
                 self._clear_kill()
                 job.future.set_exception(RuntimeError(f"interrupted ({S.reason_text(e.reason)})"))
             except BaseException as e:   # noqa: BLE001 - delivered to the waiting thread
+                from ..errors import MeshExit
+                if isinstance(e, MeshExit):
+                    job.future.set_exception(e)
+                    raise
                 if isinstance(e, (S._Shutdown,)) or type(e).__name__ == "GreenletExit":
                     job.future.set_exception(RuntimeError("the REPL session has ended"))
                     raise
@@ -281,12 +290,15 @@ class Session:
             p.kill = None
 
     def submit(self, fn: Callable[[], Any]) -> Future:
+        return self._submit(fn).future
+
+    def _submit(self, fn: Callable[[], Any]) -> _Job:
         if self._thread is None:
             self.start()
         job = _Job(fn)
         if not self._thread.is_alive():
             job.future.set_exception(RuntimeError("the REPL session has ended"))
-            return job.future
+            return job
         self._jobs.put(job)
         loop = self._loop
         if loop is not None:
@@ -294,25 +306,32 @@ class Session:
                 loop.call_soon_threadsafe(self._wake)
             except RuntimeError:
                 pass
-        return job.future
+        return job
 
     def call(self, fn: Callable[[], Any], on_interrupt: Optional[Callable[[], None]] = None):
         """Run fn on the evaluation thread and wait for it. Ctrl-C while
         waiting interrupts the evaluation (and keeps waiting for it to stop)."""
-        fut = self.submit(fn)
+        job = self._submit(fn)
+        fut = job.future
         while True:
             try:
                 return fut.result(timeout=0.05)
             except KeyboardInterrupt:
-                self.interrupt()
+                if fut.done():
+                    raise                # interrupted before it started
+                self.interrupt(job)
                 if on_interrupt is not None:
                     on_interrupt()
             except TimeoutError:
                 continue
 
-    def interrupt(self) -> bool:
-        """Stop the input being evaluated (from any thread). True if one was."""
-        job = self._running
+    def interrupt(self, job: Optional[_Job] = None) -> bool:
+        """Stop the input being evaluated (from any thread), or `job` whether
+        it has started yet or not. True if there was one."""
+        if job is not None:
+            job.cancelled = True
+        else:
+            job = self._running
         loop = self._loop
         if job is None or loop is None:
             return False
@@ -455,7 +474,10 @@ class Session:
         return out
 
     def _error_output(self, e: BaseException) -> Optional[Output]:
+        from ..errors import MeshExit
         from ..runtime import scheduler as S
+        if isinstance(e, MeshExit):
+            return None                      # the program asked to stop: end the session
         if isinstance(e, MeshError):
             return Output("error", error=e)
         if isinstance(e, RecursionError):
