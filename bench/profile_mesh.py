@@ -1,6 +1,7 @@
 """Profile one benchmark program through the interpreter with cProfile.
 
     python bench/profile_mesh.py fib [--size 22] [--top 25] [--sort tottime] [--out fib.prof]
+                                     [--src DIR]
 
 Loading (parse + check + compile) happens outside the profile; only the run of
 `main` is profiled. `mesh run` evaluates the program in a thread with a big
@@ -21,7 +22,6 @@ import threading
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH_DIR.parent))
 
 
 def main(argv=None) -> int:
@@ -31,7 +31,11 @@ def main(argv=None) -> int:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--sort", default="tottime", help="pstats key (default tottime)")
     ap.add_argument("--out", default=None, help="also dump the raw stats here")
+    ap.add_argument("--src", default=str(BENCH_DIR.parent),
+                    help="folder holding the mesh_interp package to profile (default: this "
+                         "checkout; e.g. a snapshot made by `bench/run.py --at REV --workdir W`)")
     args = ap.parse_args(argv)
+    sys.path.insert(0, args.src)
 
     path = Path(args.program)
     if not path.suffix:
