@@ -103,10 +103,9 @@ def _in_big_thread(fn):
         while t.is_alive():
             t.join(0.25)
     except KeyboardInterrupt:
-        from .runtime import interrupt
-        interrupt()
-        t.join(2.0)
-        return EXIT_INTERRUPT
+        # The evaluator thread cannot be interrupted safely from here: keep
+        # what the program printed and leave at once, with no traceback.
+        _flush_and_exit(EXIT_INTERRUPT)
     finally:
         sys.setrecursionlimit(old_limit)
     if "error" in result:
@@ -133,6 +132,15 @@ def _run(args) -> int:
         return _in_big_thread(lambda: run_program(program))
     except KeyboardInterrupt:
         return EXIT_INTERRUPT
+
+
+def _flush_and_exit(code: int):
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _arm_timeout(seconds: float):
