@@ -270,3 +270,29 @@ def test_busy_actor_does_not_starve_a_timer(tmp_path):
         """, timeout=240)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "tick\nbusy done\n"
+
+
+def test_ctrl_c_ends_the_program_cleanly(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    path = tmp_path / "main.mpl"
+    path.write_text(textwrap.dedent("""
+        actor w() do
+          Timer.sleep(100000)
+        end
+        fn main() do
+          let _ = spawn(w)
+          println("started")
+          Timer.sleep(100000)
+        end
+        """).lstrip("\n"))
+    p = subprocess.Popen([sys.executable, "-m", "mesh_interp", "run", str(path)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline() == "started\n"
+    time.sleep(0.3)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 130
+    assert "Traceback" not in err
