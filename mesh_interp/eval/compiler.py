@@ -17,10 +17,10 @@ from typing import Any, Callable, Optional
 from ..errors import MeshCompileError, MeshPanic
 from ..syntax import ast as A
 from . import ops
-from .collections import MeshList, MeshMap, MeshSet, MeshRange
+from .collections import MeshList, MeshMap, MeshRange
 from .format import display
 from .typed import specialise_call
-from .values import (Function, Struct, StructType, SumType, TailCall, Variant, VariantInfo,
+from .values import (Function, Struct, StructType, TailCall, Variant, VariantInfo,
                      ERR, OK, SOME, NONE_INFO, TypeInfo, wrap_int)
 
 # ---------------------------------------------------------------- control signals
@@ -241,9 +241,6 @@ class Compiler:
             if captures:
                 for cname, oslot in captures:
                     cap_pairs.append((oslot, ctx.declare(cname)))
-            self_slot = None
-            if self_name is not None and ctx.lookup(self_name) is not None:
-                self_slot = ctx.lookup(self_name)
             arity = len(clauses[0].params)
             base = ctx.nslots
             simple = len(clauses) == 1 and clauses[0].guard is None and all(
@@ -1008,7 +1005,6 @@ class Compiler:
 
     def compile_call(self, node: A.Call, tail: bool):
         callee = node.callee
-        args = [self.compile_expr(a) for a in node.args]
         span = node.span
         target = None
         if type(callee) is A.Name:
@@ -1017,104 +1013,47 @@ class Compiler:
         elif type(callee) is A.Field:
             target = self.static_member(callee)
             if target is None:
+                args = [self.compile_expr(a) for a in node.args]
                 return self.compile_method_call(callee, args, span, tail)
         if target is not None:
             target = specialise_call(self.program, node, target)
+            fast = self.generated_call(target, [self.operand(a) for a in node.args], span, tail)
+            if fast is not None:
+                return fast
+            args = [self.compile_expr(a) for a in node.args]
             return self.call_known(target, args, span, tail, callee)
+        args = [self.compile_expr(a) for a in node.args]
         fn_ev = self.compile_expr(callee)
         return self.call_dynamic(fn_ev, args, span, tail)
 
+    def generated_call(self, target, operands, span, tail):
+        """Calls whose target is known at compile time, generated as one Python
+        function each with the arguments inlined (a local variable is read
+        straight from the frame): self tail calls, calls of known Mesh
+        functions, natives and constructors. None: use call_known."""
+        t = type(target)
+        if t is Function:
+            fn = target
+            if tail and self.ctx is not None and fn is self.ctx.self_fn:
+                return _generate("self_tail", operands, {})
+            if tail:
+                return _generate("tail", operands, {"fn": fn})
+            return _generate("call", operands, {"fn": fn})
+        if t is VariantInfo:
+            return _generate("variant", operands, {"info": target})
+        if t in (Cell, ServiceInfo, SupervisorInfo, ModuleRef) or isinstance(target, TypeInfo):
+            return None
+        if callable(target):
+            return _generate("native", operands, {"native": target, "span": span})
+        return None
+
     def call_known(self, target, args, span, tail, callee_node):
+        """Known targets that generated_call does not handle."""
         if type(target) is Cell:
             cell = target
             return self.call_dynamic(lambda f: cell.value, args, span, tail)
-        if type(target) is VariantInfo:
-            info = target
-            if len(args) == 1:
-                a0 = args[0]
-                return lambda f: Variant(info, (a0(f),))
-            return lambda f: Variant(info, tuple([a(f) for a in args]))
-        if type(target) is Function:
-            fn = target
-            if tail and self.ctx is not None and fn is self.ctx.self_fn and fn is not None:
-                return self_tail_call(args)
-            if tail:
-                if len(args) == 1:
-                    a0 = args[0]
-                    return lambda f: TailCall(fn, (a0(f),))
-                if len(args) == 2:
-                    a0, a1 = args
-                    return lambda f: TailCall(fn, (a0(f), a1(f)))
-                return lambda f: TailCall(fn, tuple([a(f) for a in args]))
-            preempt = self.program.preempt_hook()
-            n = len(args)
-            if n == 0:
-                def ev0(f):
-                    preempt()
-                    r = fn.run(())
-                    while type(r) is TailCall:
-                        r = _bounce(r)
-                    return r
-                return ev0
-            if n == 1:
-                a0 = args[0]
-
-                def ev1(f):
-                    preempt()
-                    r = fn.run((a0(f),))
-                    while type(r) is TailCall:
-                        r = _bounce(r)
-                    return r
-                return ev1
-            if n == 2:
-                a0, a1 = args
-
-                def ev2(f):
-                    preempt()
-                    r = fn.run((a0(f), a1(f)))
-                    while type(r) is TailCall:
-                        r = _bounce(r)
-                    return r
-                return ev2
-
-            def evn(f):
-                preempt()
-                r = fn.run(tuple([a(f) for a in args]))
-                while type(r) is TailCall:
-                    r = _bounce(r)
-                return r
-            return evn
-        if isinstance(target, (ServiceInfo, SupervisorInfo, ModuleRef, TypeInfo)):
-            raise MeshCompileError(f"`{getattr(target, 'name', '?')}` cannot be called", span)
-        if callable(target):
-            native = target
-            n = len(args)
-            if n == 1:
-                a0 = args[0]
-
-                def nev1(f):
-                    try:
-                        return native(a0(f))
-                    except MeshPanic as e:
-                        raise with_span(e, span)
-                return nev1
-            if n == 2:
-                a0, a1 = args
-
-                def nev2(f):
-                    try:
-                        return native(a0(f), a1(f))
-                    except MeshPanic as e:
-                        raise with_span(e, span)
-                return nev2
-
-            def nevn(f):
-                try:
-                    return native(*[a(f) for a in args])
-                except MeshPanic as e:
-                    raise with_span(e, span)
-            return nevn
-        raise MeshCompileError("value is not callable", span)
+        name = getattr(target, "name", None) or getattr(callee_node, "name", "?")
+        raise MeshCompileError(f"`{name}` cannot be called", span)
 
     def call_dynamic(self, fn_ev, args, span, tail):
         if tail:
@@ -1316,45 +1255,51 @@ _set_preempt(_preempt)
 
 SELF = object()   # returned by a self tail call after it rebound the parameters
 
+_GEN_CACHE: dict = {}
 
-def self_tail_call(args):
-    """`f(a, b)` in tail position of f itself: evaluate every argument first,
-    then rebind parameter slots 0..n-1 of the same frame and loop (run_loop)."""
-    n = len(args)
-    if n == 0:
-        return lambda f: SELF
-    if n == 1:
-        a0 = args[0]
 
-        def ev1(f):
-            f[0] = a0(f)
-            return SELF
-        return ev1
-    if n == 2:
-        a0, a1 = args
-
-        def ev2(f):
-            v0 = a0(f)
-            f[1] = a1(f)
-            f[0] = v0
-            return SELF
-        return ev2
-    if n == 3:
-        a0, a1, a2 = args
-
-        def ev3(f):
-            v0 = a0(f)
-            v1 = a1(f)
-            f[2] = a2(f)
-            f[0] = v0
-            f[1] = v1
-            return SELF
-        return ev3
-
-    def evn(f):
-        f[0:n] = [a(f) for a in args]
-        return SELF
-    return evn
+def _generate(kind: str, operands, consts: dict):
+    """Build (once per shape, cached) and instantiate a call closure."""
+    srcs = []
+    env = dict(consts)
+    for i, (k, v) in enumerate(operands):
+        if k == "slot":
+            srcs.append(f"f[{v}]")
+        elif k == "const":
+            env[f"K{i}"] = v
+            srcs.append(f"K{i}")
+        else:
+            env[f"A{i}"] = v
+            srcs.append(f"A{i}(f)")
+    tup = "(" + "".join(a + ", " for a in srcs) + ")"
+    if kind == "self_tail":
+        lines = []
+        moves = [(i, a) for i, a in enumerate(srcs) if a != f"f[{i}]"]
+        for i, a in moves:
+            lines.append(f"v{i} = {a}")
+        for i, _a in moves:
+            lines.append(f"f[{i}] = v{i}")
+        lines.append("return SELF")
+    elif kind == "tail":
+        lines = [f"return TailCall(fn, {tup})"]
+    elif kind == "call":
+        lines = ["_preempt()", f"r = fn.run({tup})", "while type(r) is TailCall:",
+                 "    r = _bounce(r)", "return r"]
+    elif kind == "variant":
+        lines = [f"return Variant(info, {tup})"]
+    else:
+        lines = ["try:", f"    return native({', '.join(srcs)})", "except MeshPanic as e:",
+                 "    raise with_span(e, span)"]
+    params = sorted(env)
+    body = "\n".join("        " + line for line in lines)
+    src = f"def factory({', '.join(params)}):\n    def ev(f):\n{body}\n    return ev\n"
+    fac = _GEN_CACHE.get(src)
+    if fac is None:
+        ns = {"SELF": SELF, "TailCall": TailCall, "Variant": Variant, "MeshPanic": MeshPanic,
+              "with_span": with_span, "_bounce": _bounce, "_preempt": _preempt}
+        exec(compile(src, f"<mesh {kind} call>", "exec"), ns)
+        fac = _GEN_CACHE[src] = ns["factory"]
+    return fac(**env)
 
 
 def _bounce(r):

@@ -3,7 +3,6 @@ modules loaded on demand, and the run-time services the compiled code calls
 (method dispatch, iteration, processes)."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -16,7 +15,7 @@ from .collections import MeshList, MeshMap, MeshSet, MeshRange
 from .compiler import (Cell, Compiler, ModuleRef, ServiceInfo, SupervisorInfo, call_value)
 from .format import debug, display
 from .values import (BUILTIN_SUM_TYPES, Function, Struct, StructType, SumType, TypeInfo,
-                     Variant, VariantInfo, NONE_INFO, SOME)
+                     Variant, VariantInfo, SOME)
 
 STDLIB_MODULE_NAMES = frozenset(
     "String IO Env File List Map Set Tuple Range Queue HTTP JSON Json Request Job "
@@ -683,7 +682,6 @@ class Program:
         ns = self.modules.get("Main")
         fn = ns.values.get("main") if ns is not None else None
         if type(fn) is not Function:
-            src = ns.source if ns is not None else None
             raise MeshCompileError("no `main` function found in main.mpl", None,
                                    help="define `fn main() do ... end`")
         return fn
