@@ -17,11 +17,6 @@ from .format import debug, display
 from .values import (BUILTIN_SUM_TYPES, Function, Struct, StructType, SumType, TypeInfo,
                      Variant, VariantInfo, SOME)
 
-STDLIB_MODULE_NAMES = frozenset(
-    "String IO Env File List Map Set Tuple Range Queue HTTP JSON Json Request Job "
-    "Math Int Float Timer Sqlite Pg Pool Node Process Global Iter Ws "
-    "Orm Query Repo Changeset Migration".split())
-
 DERIVABLE = ("Eq", "Ord", "Display", "Debug", "Hash", "Json", "Row", "Schema")
 
 
@@ -31,6 +26,15 @@ def stdlib_dir() -> Path:
         if cand.is_dir():
             return cand
     return here.parent / "stdlib"
+
+
+def _stdlib_module_names() -> frozenset:
+    """The stdlib modules are the files of stdlib/ (Prelude holds the
+    unqualified builtins and is not a module)."""
+    return frozenset(p.stem for p in stdlib_dir().glob("*.mpl") if p.stem != "Prelude")
+
+
+STDLIB_MODULE_NAMES = _stdlib_module_names()
 
 
 class Namespace:
