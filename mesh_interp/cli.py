@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:       # Ctrl-C while starting up: no traceback
+        _flush_and_exit(EXIT_INTERRUPT)
+
+
+def _main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     if not argv:
@@ -120,7 +127,9 @@ def _run(args) -> int:
     if args.timeout is not None:
         _arm_timeout(args.timeout)
     try:
-        program = load_program(args.file, check=not args.no_check)
+        # parsing, checking and compiling recurse on deeply nested code:
+        # they get the same big stack as the program
+        program = _in_big_thread(lambda: load_program(args.file, check=not args.no_check))
     except MeshError as e:
         report(e)
         return EXIT_COMPILE
@@ -158,7 +167,8 @@ def _check(args) -> int:
     from .driver import load_program
     from .errors import MeshError, report
     try:
-        program = load_program(args.file, check=True, parse_only=args.parse_only)
+        program = _in_big_thread(
+            lambda: load_program(args.file, check=True, parse_only=args.parse_only))
     except MeshError as e:
         report(e)
         return EXIT_COMPILE

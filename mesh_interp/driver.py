@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Optional
 
 from . import modules as M
-from .errors import MeshError, MeshModuleError, MeshPanic, report
-from .source import SourceFile
+from .errors import MeshCompileError, MeshError, MeshModuleError, MeshPanic, report
+from .source import SourceFile, Span
 
 EXIT_PANIC = 101
 
@@ -39,7 +39,12 @@ def read_source(root: Path, rel: Path, display_root: Optional[Path] = None) -> S
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise MeshModuleError(f"'{full}' is not valid UTF-8 (byte {e.start})")
+        # point at the first bad byte: decode the file leniently just to
+        # show the line (each bad sequence becomes one U+FFFD)
+        shown = SourceFile(str(full), data.decode("utf-8", "replace"))
+        at = len(data[:e.start].decode("utf-8"))
+        raise MeshModuleError(f"source file is not valid UTF-8 (byte 0x{data[e.start]:02x} "
+                              f"at offset {e.start})", Span(shown, at, at + 1))
     shown = str(full)
     return SourceFile(shown, text)
 
@@ -88,6 +93,43 @@ def typecheck(sources, program) -> bool:
     return True
 
 
+def _deepest_statement(sources) -> Optional[Span]:
+    """The span of the top-level statement (or item) holding the most deeply
+    nested node of the project; found without recursion."""
+    from dataclasses import fields, is_dataclass
+    from .syntax import ast as A
+    best, best_depth = None, -1
+    for ms in sources.values():
+        if ms.ast is None:
+            continue
+        # (node, depth, the statement it belongs to)
+        stack = [(item, 1, item) for item in ms.ast.items]
+        while stack:
+            node, depth, top = stack.pop()
+            if depth > best_depth and getattr(node, "span", None) is not None:
+                best, best_depth = top, depth
+            for f in fields(node):
+                v = getattr(node, f.name)
+                kids = v if isinstance(v, (list, tuple)) else (v,)
+                for k in kids:
+                    if isinstance(k, tuple):
+                        kids2 = k
+                    else:
+                        kids2 = (k,)
+                    for c in kids2:
+                        if is_dataclass(c) and not isinstance(c, type):
+                            # a statement of an outermost block becomes the "top"
+                            t = c if (type(node) is A.Block and top is not None
+                                      and type(top) is not A.Block and _is_item(top)) else top
+                            stack.append((c, depth + 1, t))
+    return getattr(best, "span", None)
+
+
+def _is_item(node) -> bool:
+    from .syntax import ast as A
+    return type(node) in (A.FnDef,) or type(node).__name__.endswith("Def")
+
+
 def load_program(path: str, check: bool = True, parse_only: bool = False,
                  require_main: bool = True):
     from .eval.program import Program
@@ -97,11 +139,21 @@ def load_program(path: str, check: bool = True, parse_only: bool = False,
     if parse_only:
         return sources
     program = Program()
-    if check and not typecheck(sources, program):
-        return None
-    program.load_project(sources)
+    try:
+        if check and not typecheck(sources, program):
+            return None
+        program.load_project(sources)
+    except RecursionError:
+        raise MeshCompileError("expression nested too deeply to compile",
+                               _deepest_statement(sources)) from None
     if require_main:
-        program.main_function()
+        try:
+            program.main_function()
+        except MeshError as e:
+            # "no main function": a whole-file error; point at the file
+            if e.span is None and "Main" in sources:
+                e.span = Span(sources["Main"].source, 0, 0)
+            raise
     return program
 
 
@@ -109,10 +161,22 @@ def run_program(program) -> int:
     """Run main (and every process it starts) to the end; the exit code."""
     try:
         from . import runtime as rt
+        from .runtime import scheduler as _sched
         run_main = getattr(rt, "run_main", None)
     except ImportError:
-        run_main = None
+        run_main = _sched = None
     main_fn = program.main_function()
+    spans = _function_spans(program)
+    if _sched is not None:
+        # a stack overflow in any process is reported at the Mesh function
+        # that overflowed, not as a bare "recursion too deep"
+        outer = _sched._panic_reporter
+
+        def reporter(exc, pid):
+            if isinstance(exc, RecursionError):
+                exc = overflow_panic(exc, spans)
+            outer(exc, pid)
+        rt.set_panic_reporter(reporter)
     try:
         program.run_module_lets()
         if run_main is not None:
@@ -124,17 +188,56 @@ def run_program(program) -> int:
         sys.stdout.flush()
         report(e)
         code = EXIT_PANIC
-    except RecursionError:
+    except RecursionError as e:
         sys.stdout.flush()
-        report(MeshPanic("stack overflow: recursion too deep"))
+        report(overflow_panic(e, spans))
         code = EXIT_PANIC
     except MeshError as e:
         sys.stdout.flush()
         report(e)
         code = 1
     finally:
+        if _sched is not None:
+            rt.set_panic_reporter(outer)
         try:
             sys.stdout.flush()
         except (BrokenPipeError, OSError):
             pass
     return code
+
+
+def _function_spans(program) -> dict:
+    """id(Function) -> (name, span of its definition), for user functions."""
+    spans = {}
+    for ns in getattr(program, "modules", {}).values():
+        if getattr(ns, "is_stdlib", True):
+            continue
+        decls = getattr(ns, "decls", {})
+        for name, fn in ns.values.items():
+            d = decls.get(name)
+            if d is not None and getattr(d, "span", None) is not None:
+                spans[id(fn)] = (name, d.span)
+    return spans
+
+
+def overflow_panic(exc: BaseException, spans: dict) -> MeshPanic:
+    """A MeshPanic for a RecursionError, located at the innermost user
+    function found on the overflowing stack (the evaluator's call frames
+    hold the called Function in a local `fn`, Function.__call__ in `self`)."""
+    tb = exc.__traceback__
+    frames = []
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for fr in reversed(frames[-2000:]):
+        try:
+            loc = fr.f_locals
+        except Exception:
+            continue
+        for key in ("fn", "self"):
+            hit = spans.get(id(loc.get(key)))
+            if hit is not None:
+                name, span = hit
+                return MeshPanic(f"stack overflow: recursion too deep in `{name}`", span,
+                                 help="make the recursive call a tail call, or recurse less deeply")
+    return MeshPanic("stack overflow: recursion too deep")

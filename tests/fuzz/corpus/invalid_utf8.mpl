@@ -1,0 +1,4 @@
+fn main() do
+  println("ok")
+  println("ÿþ")
+end

@@ -1,0 +1,3 @@
+fn helper() do
+  1
+end

@@ -1,0 +1,4 @@
+let v = if true do 1 else 2 end
+fn main() do
+  println("${v}")
+end

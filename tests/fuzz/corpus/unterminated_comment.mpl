@@ -1,0 +1,4 @@
+fn main() do
+  #= open =# #= never closed
+  println("x")
+end
