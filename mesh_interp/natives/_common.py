@@ -15,6 +15,19 @@ def panic(message: str):
     raise MeshPanic(message)
 
 
+def iterable(v, who: str):
+    """A Python iterator over the Mesh iterable v (a Map yields (key, value)
+    tuples). `Ptr` parameters type-check with any iterator-like handle, a
+    query or a changeset included, so the wrong kind is a panic here."""
+    from ..eval.collections import iterate
+    if type(v) is _v.Opaque:
+        raise MeshPanic(f"{who}: expected an iterator or a collection, got a {v.kind}")
+    try:
+        return iterate(v)
+    except TypeError:
+        raise MeshPanic(f"{who}: expected an iterator or a collection") from None
+
+
 def truthy(b) -> bool:
     """A Mesh Bool returned by a Mesh callback (always a Python bool)."""
     return b is True or (b is not False and bool(b))

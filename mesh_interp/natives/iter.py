@@ -6,16 +6,16 @@ from itertools import islice as _islice
 
 from ..eval.collections import MeshIter as _I, iterate as _iterate
 from ..eval.values import wrap_int as _wrap
-from ._common import NONE as _NONE, some as _some
+from ._common import NONE as _NONE, iterable as _iterable, panic as _panic, some as _some
 
 
-def _src(it):
-    return it if type(it) is _I else _I(_iterate(it))
+def _src(it, who="Iter"):
+    return it if type(it) is _I else _I(_iterable(it, who))
 
 
 def from_(xs):
     """An iterator over a List (also accepted: Map -> (k, v) tuples, Set, Range)."""
-    return _I(_iterate(xs))
+    return _I(_iterable(xs, "Iter.from"))
 
 
 def map_(it, f):
@@ -51,7 +51,12 @@ def count(it):
 
 
 def sum_(it):
-    return _wrap(sum(_src(it)))
+    total = 0
+    for x in _src(it):
+        if type(x) is not int:          # Ptr hides the element type from the checker
+            _panic("Iter.sum: the iterator yields values that are not Ints")
+        total += x
+    return _wrap(total)
 
 
 def any_(it, p):

@@ -241,11 +241,48 @@ def _first_token(s: str, token: str) -> int:
     return 0
 
 
+_ESCAPE = None
+
+
+def _check_surrogates(text: str) -> None:
+    """serde_json rejects a `\\uD800`-`\\uDFFF` escape that is not a proper
+    high+low pair; Python's json would return a lone surrogate, which no Mesh
+    String may hold (it cannot be printed or encoded as UTF-8)."""
+    global _ESCAPE
+    import re
+    if _ESCAPE is None:
+        _ESCAPE = re.compile(r"\\(\\|u([0-9a-fA-F]{4}))")
+    pending_high = None
+    for m in _ESCAPE.finditer(text):
+        if m.group(2) is None:        # an escaped backslash
+            if pending_high is not None:
+                break
+            continue
+        n = int(m.group(2), 16)
+        if pending_high is not None:
+            if 0xDC00 <= n <= 0xDFFF and m.start() == pending_high:
+                pending_high = None
+                continue
+            line, col = _line_col(text, m.end() - 1)
+            raise JsonError(f"lone leading surrogate in hex escape at line {line} column {col}")
+        if 0xD800 <= n <= 0xDBFF:
+            pending_high = m.end()
+        elif 0xDC00 <= n <= 0xDFFF:
+            line, col = _line_col(text, m.end() - 1)
+            raise JsonError(f"lone leading surrogate in hex escape at line {line} column {col}")
+    if pending_high is not None:
+        line, col = _line_col(text, pending_high)
+        raise JsonError(f"unexpected end of hex escape at line {line} column {col}")
+
+
 def parse_py(text: str):
     """Parse JSON text into Python objects; JsonError(serde message) if invalid."""
     import json as _json
     try:
-        return _json.loads(text, parse_constant=_reject_constant, parse_float=_parse_float)
+        value = _json.loads(text, parse_constant=_reject_constant, parse_float=_parse_float)
+        if "\\u" in text:
+            _check_surrogates(text)
+        return value
     except _json.JSONDecodeError as e:
         raise JsonError(_serde_message(text, e)) from None
     except _BadConstant as e:

@@ -141,4 +141,5 @@ def drop(xs, n):
 
 def collect(it):
     """Materialise an iterator (or any iterable) into a List."""
-    return _from(_iterate(it))
+    from ._common import iterable
+    return _from(iterable(it, "List.collect"))

@@ -81,4 +81,8 @@ def from_list(pairs):
 
 def collect(it):
     """From an iterator of (key, value) tuples; later keys overwrite."""
-    return _M.from_pairs(_iterate(it))
+    from ._common import iterable, panic
+    pairs = list(iterable(it, "Map.collect"))
+    if any(type(p) is not tuple or len(p) != 2 for p in pairs):   # Ptr hides the type
+        panic("Map.collect: the iterator yields values that are not (key, value) tuples")
+    return _M.from_pairs(pairs)

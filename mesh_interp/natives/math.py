@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math as _m
 
+from ..errors import MeshPanic as _Panic
 from ..eval.values import wrap_int as _wrap
 from .float import to_int as _to_int
 
@@ -12,9 +13,24 @@ _NAN = float("nan")
 
 
 def abs_(x):
+    # `abs<T>` type-checks for any T: only numbers have an absolute value
     if type(x) is int:
         return _wrap(-x) if x < 0 else x   # abs(MIN) wraps to MIN
-    return _m.fabs(x)
+    if type(x) is float:
+        return _m.fabs(x)
+    raise _Panic(f"Math.abs: expected an Int or a Float, got {_kind(x)}")
+
+
+def _kind(x) -> str:
+    return {str: "a String", bool: "a Bool", type(None): "()", tuple: "a tuple"}.get(
+        type(x), type(x).__name__.replace("Mesh", "a "))
+
+
+def _order(name, less: bool, a, b) -> bool:
+    try:
+        return b < a if less else b > a
+    except TypeError:
+        raise _Panic(f"Math.{name}: values like {_kind(a)} cannot be ordered") from None
 
 
 def min_(a, b):
@@ -23,7 +39,7 @@ def min_(a, b):
             return b
         if b != b:
             return a
-    return b if b < a else a
+    return b if _order("min", True, a, b) else a
 
 
 def max_(a, b):
@@ -32,7 +48,7 @@ def max_(a, b):
             return b
         if b != b:
             return a
-    return b if b > a else a
+    return b if _order("max", False, a, b) else a
 
 
 def pi():

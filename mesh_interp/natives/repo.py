@@ -4,7 +4,7 @@ every value is sent and returned as text."""
 from __future__ import annotations
 
 from ..eval.collections import MeshList as _MeshList, MeshMap as _MeshMap
-from ..eval.values import Variant as _Variant, err as _err, ok as _ok
+from ..eval.values import Opaque as _Opaque, Variant as _Variant, err as _err, ok as _ok
 from . import pool as _pool
 from .orm import _delete_sql, _insert_sql, _quote, _strings, _update_sql
 from .query import _q
@@ -145,6 +145,10 @@ def _L(xs) -> _MeshList:
 
 def _map_items(m):
     from ..eval.format import display
+    if type(m) is not _MeshMap:     # `fields :: Ptr` type-checks with any handle
+        from ..errors import MeshPanic
+        raise MeshPanic("Repo: expected a Map of fields, got "
+                        + (f"a {m.kind}" if type(m) is _Opaque else type(m).__name__))
     cols, vals = [], []
     for k, v in m.items():
         cols.append(k if type(k) is str else display(k))
@@ -421,7 +425,8 @@ def _preload_nested(pool, rows: list, path: str, rels: dict):
 
 
 def preload(pool, rows, associations, rel_meta):
-    rows = list(rows)
+    from ._common import iterable
+    rows = list(iterable(rows, "Repo.preload"))
     if not rows:
         return _ok(_L(rows))
     rels = _rel_meta(rel_meta)

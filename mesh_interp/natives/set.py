@@ -45,4 +45,5 @@ def from_list(xs):
 
 
 def collect(it):
-    return _S.from_iterable(_iterate(it))
+    from ._common import iterable
+    return _S.from_iterable(iterable(it, "Set.collect"))

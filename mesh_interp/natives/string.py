@@ -2,6 +2,8 @@
 scalar values (Python str indices)."""
 from __future__ import annotations
 
+from ..errors import MeshPanic as _StrPanic
+
 import re as _re
 
 from ..eval.collections import MeshList as _L, iterate as _iterate
@@ -101,4 +103,8 @@ def from_(x):
 
 def collect(it):
     """Concatenate an iterator of Strings."""
-    return "".join(_iterate(it))
+    from ._common import iterable
+    parts = list(iterable(it, "String.collect"))
+    if any(type(p) is not str for p in parts):     # Ptr hides the element type
+        raise _StrPanic("String.collect: the iterator yields values that are not Strings")
+    return "".join(parts)

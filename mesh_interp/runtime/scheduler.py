@@ -205,6 +205,8 @@ def _panic_reporter_default(exc: BaseException, pid: Pid | None) -> None:
         report(exc)
     elif isinstance(exc, RecursionError):
         report(MeshPanic("stack overflow (recursion too deep)"))
+    elif isinstance(exc, MemoryError):
+        report(MeshPanic("out of memory"))
     else:
         import traceback
         where = f" in process {pid!r}" if pid is not None else ""
@@ -227,6 +229,8 @@ def _crash_reason(exc: BaseException) -> Crash:
         return Crash(exc.message, exc)
     if isinstance(exc, RecursionError):
         return Crash("stack overflow (recursion too deep)", exc)
+    if isinstance(exc, MemoryError):
+        return Crash("out of memory", exc)
     return Crash(f"{type(exc).__name__}: {exc}", exc)
 
 
