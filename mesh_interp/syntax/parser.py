@@ -26,6 +26,8 @@ from __future__ import annotations
 import os
 import re
 import sys
+
+import regex as _regex
 from collections import defaultdict
 
 from parsimonious.exceptions import ParseError as _PParseError
@@ -339,7 +341,10 @@ def _float_value(text: str) -> float:
         return 0.0
 
 
-_NAME_RE = re.compile(r"[^\W\d]\w*")
+# The grammar's regexes run on the `regex` module (parsimonious uses it), whose
+# \w also takes combining marks; match names with the same engine, or a name
+# the grammar accepted (say a lone U+0591) is not found again here.
+_NAME_RE = _regex.compile(r"[^\W\d]\w*")
 _SPACES = re.compile(r"\s+")
 
 

@@ -1,0 +1,4 @@
+fn main() do
+  let café = 1
+  println("${café}")
+end
