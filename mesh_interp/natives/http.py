@@ -1,17 +1,19 @@
 """HTTP.* natives (stdlib.md §12): router, server, responses, client.
 
-The server is a small HTTP/1.1 implementation on asyncio streams that
-reproduces the reference's wire behaviour exactly (one request per
-connection, `Connection: close`, the fixed `Content-Type`, raw
-case-sensitive header names, body = exactly Content-Length bytes). Each
+The server is our own connection handling on asyncio streams with
+aiohttp's HTTP/1.1 request parser (llhttp) doing the parsing; it writes the
+reference's exact response bytes itself (`_wire`: one request per
+connection, `Connection: close`, the fixed `Content-Type`, no
+`Server`/`Date`), which aiohttp's web server cannot, and keeps header names
+as sent for case-sensitive `Request.header`. Each
 connection's routing, middleware and handler run in a Mesh process of its
 own (runtime.run_in_process), so handlers run concurrently and may block
 (service calls, database queries); a crashing handler is logged and answered
 with a 500 while the server keeps serving.
 
 The client (HTTP.get / HTTP.post) uses aiohttp; aiohttp is imported only
-when the client is first used, so programs that never touch HTTP pay
-nothing for it.
+when the client or a server is first used, so programs that never touch
+HTTP pay nothing for it.
 
 Also home of the glue every I/O native shares (`_block_on`, `_loop`): a
 blocking wait inside a native goes through runtime.await_coroutine, which
@@ -279,66 +281,165 @@ class _ParseError(Exception):
 
 _MAX_HEADER_BYTES = 8192
 _MAX_HEADERS = 100
+_MAX_BODY_BYTES = 16 * 1024 * 1024     # like the Ws message limit (ws.py)
 _READ_TIMEOUT = 30.0
+_READ_CHUNK = 65536
+
+
+class _ParserProtocol:
+    """What aiohttp's parser and its payload StreamReader expect of the
+    connection's protocol (flow control). We read the socket ourselves and
+    feed the parser, and a request's body is bounded (_MAX_BODY_BYTES), so
+    pausing is a no-op."""
+
+    __slots__ = ()
+    _reading_paused = False
+    connected = True
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self, resume_parser: bool = True) -> None:
+        pass
+
+
+_PROTOCOL = _ParserProtocol()
+_MISSING_HOST = "Missing 'Host' header"
+_aiohttp_parser = None      # (parser class, base error, request-line errors, too-long error)
+
+
+def _parser_api():
+    """aiohttp's HTTP/1.1 request parser (the llhttp-backed C parser when
+    aiohttp's extensions are built), imported on first use."""
+    global _aiohttp_parser
+    if _aiohttp_parser is None:
+        from aiohttp import http_exceptions as E
+        from aiohttp.http_parser import HttpRequestParser
+        _aiohttp_parser = (HttpRequestParser, E.HttpProcessingError,
+                           (E.BadHttpMethod, E.BadStatusLine, E.InvalidURLError),
+                           (E.LineTooLong,))
+    return _aiohttp_parser
+
+
+def _llhttp_reason(e, with_data: bool = True) -> str:
+    """aiohttp's multi-line parser message (reason, the offending bytes as
+    a bytes repr, a caret line) as one log line."""
+    text = getattr(e, "message", None) or str(e)
+    parts = [ln.strip() for ln in str(text).splitlines()]
+    parts = [ln.rstrip(":") for ln in parts if ln and ln.strip("^ ")
+             and (with_data or not ln.startswith(("b'", 'b"', "bytearray(")))]
+    return ": ".join(parts) or type(e).__name__
+
+
+def _request_line_of(received) -> str:
+    line = bytes(received).lstrip(b"\r\n").split(b"\n", 1)[0].rstrip(b"\r")
+    return line.decode("utf-8", "replace")
 
 
 async def _read_request(reader):
-    """Parse one request like the reference's parser; raises _ParseError."""
+    """Read one request from `reader` and parse it with aiohttp's HTTP/1.1
+    parser (llhttp); returns (method, target, [(name, value)], body) with
+    header names as sent. Raises _ParseError with the reason to log.
+
+    Limits (stdlib.md §12.3): request line + headers <= 8192 bytes, <= 100
+    headers, and the whole head must arrive within _READ_TIMEOUT seconds
+    (so a client trickling bytes cannot hold the connection); each read of
+    the body waits at most _READ_TIMEOUT seconds, and a body over
+    _MAX_BODY_BYTES is refused. The body is what the parser delivers for
+    Content-Length (or a chunked body); anything the client sends after the
+    first request is ignored."""
     import asyncio
-    total = 0
+    parser_cls, http_error, line_errors, too_long = _parser_api()
+    loop = asyncio.get_running_loop()
 
-    async def line(what):
+    def new_parser(max_headers=_MAX_HEADERS):
+        return parser_cls(_PROTOCOL, loop, _MAX_HEADER_BYTES,
+                          max_line_size=_MAX_HEADER_BYTES, max_field_size=_MAX_HEADER_BYTES,
+                          max_headers=max_headers, auto_decompress=False,
+                          max_msg_queue_size=1)
+
+    def feed(parser, data):
+        """parser.feed_data, its errors turned into our log reasons."""
         try:
-            raw = await asyncio.wait_for(reader.readline(), _READ_TIMEOUT)
-        except asyncio.TimeoutError:
-            raise _ParseError(f"read {what}: Resource temporarily unavailable (os error 11)")
-        except (ConnectionError, OSError) as e:
-            raise _ParseError(f"read {what}: {_os_error_text(e)}")
-        except ValueError:          # line longer than the stream limit
+            return parser.feed_data(data)
+        except too_long:
             raise _ParseError("header section exceeds 8KB limit")
-        try:
-            return raw, raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _ParseError(f"read {what}: stream did not contain valid UTF-8")
+        except line_errors as e:
+            raise _ParseError(f"malformed request line: {_request_line_of(received)} "
+                              f"({_llhttp_reason(e, False)})")
+        except http_error as e:
+            if "Too many headers" in str(e):
+                raise _ParseError(f"too many headers (max {_MAX_HEADERS})")
+            raise _ParseError(f"malformed request: {_llhttp_reason(e)}")
 
-    raw, text = await line("request line")
-    total += len(raw)
-    text = text.rstrip()
-    parts = text.split(" ", 2)
-    if len(parts) < 2:
-        raise _ParseError(f"malformed request line: {text}")
-    method, target = parts[0], parts[1]
-    headers: list = []
-    content_length = 0
+    parser = new_parser()
+    received = bytearray()      # the bytes of the head, until it is parsed
+    msg = payload = None
+    upgraded = False
+    placeholder_host = False
+    head_deadline = loop.time() + _READ_TIMEOUT
     while True:
-        raw, text = await line("header")
-        total += len(raw)
-        if total > _MAX_HEADER_BYTES:
-            raise _ParseError("header section exceeds 8KB limit")
-        text = text.rstrip()
-        if not text:
-            break
-        if len(headers) >= _MAX_HEADERS:
-            raise _ParseError("too many headers (max 100)")
-        if ":" in text:
-            name, value = text.split(":", 1)
-            name, value = name.strip(), value.strip()
-            if name.lower() == "content-length":
-                content_length = int(value) if value.isdigit() and value.isascii() else 0
-            headers.append((name, value))
-        elif not raw.strip():
-            break
-    body = b""
-    if content_length > 0:
+        phase = "body" if msg is not None else ("header" if b"\n" in received
+                                                else "request line")
         try:
-            body = await asyncio.wait_for(reader.readexactly(content_length), _READ_TIMEOUT)
-        except asyncio.IncompleteReadError:
-            raise _ParseError("read body: failed to fill whole buffer")
-        except asyncio.TimeoutError:
-            raise _ParseError("read body: Resource temporarily unavailable (os error 11)")
+            async with asyncio.timeout_at(head_deadline if msg is None
+                                          else loop.time() + _READ_TIMEOUT):
+                data = await reader.read(_READ_CHUNK)
+        except TimeoutError:
+            raise _ParseError(f"read {phase}: Resource temporarily unavailable (os error 11)")
         except (ConnectionError, OSError) as e:
-            raise _ParseError(f"read body: {_os_error_text(e)}")
-    return method, target, headers, body
+            raise _ParseError(f"read {phase}: {_os_error_text(e)}")
+        if not data:                                    # EOF
+            if msg is not None:
+                raise _ParseError("read body: failed to fill whole buffer")
+            if not received.strip():
+                raise _ParseError("malformed request line: ")
+            raise _ParseError(f"read {phase}: connection closed before the end of the "
+                              "request head")
+        if msg is None:
+            received += data
+        try:
+            messages, upgraded, _tail = feed(parser, data)
+        except _ParseError as e:
+            if msg is not None or placeholder_host or _MISSING_HOST not in str(e):
+                raise
+            # llhttp accepts an HTTP/1.1 request without Host; aiohttp's
+            # wrapper rejects it, the reference serves it. Parse the head
+            # again with an empty Host placed first, and drop that header.
+            start = len(received) - len(received.lstrip(b"\r\n"))
+            at = received.find(b"\n", start) + 1
+            parser, placeholder_host = new_parser(_MAX_HEADERS + 1), True
+            messages, upgraded, _tail = feed(
+                parser, bytes(received[:at]) + b"Host: \r\n" + bytes(received[at:]))
+        if msg is None:
+            if messages:
+                msg, payload = messages[0]
+                end = received.find(b"\r\n\r\n")
+                if (end + 4 if end >= 0 else len(received)) > _MAX_HEADER_BYTES:
+                    raise _ParseError("header section exceeds 8KB limit")
+                received = None
+                length = msg.headers.get("Content-Length")
+                if length is not None and int(length) > _MAX_BODY_BYTES:
+                    raise _ParseError(f"body exceeds {_MAX_BODY_BYTES >> 20}MB limit")
+            elif len(received) > _MAX_HEADER_BYTES:
+                raise _ParseError("header section exceeds 8KB limit")
+        if msg is not None and payload.total_bytes > _MAX_BODY_BYTES:
+            raise _ParseError(f"body exceeds {_MAX_BODY_BYTES >> 20}MB limit")
+        if msg is not None and (upgraded or payload.is_eof()):
+            break
+    try:
+        body = payload.read_nowait(-1)
+    except Exception:
+        body = b""
+    try:
+        raw = msg.raw_headers[1:] if placeholder_host else msg.raw_headers
+        headers = [(n.decode("utf-8"), v.decode("utf-8")) for n, v in raw]
+        target = msg.path
+        if not target.isascii():
+            target.encode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        raise _ParseError("read header: stream did not contain valid UTF-8")
+    return msg.method, target, headers, body
 
 
 def _build_request(method, target, headers, body) -> _Request:
@@ -461,6 +562,7 @@ def _process_runner():
 
 async def _start_server(rt: _Router, port: int, runner, ssl=None):
     import asyncio
+    _parser_api()               # import aiohttp's parser before the first request
 
     async def on_conn(reader, writer):
         await _serve_connection(rt, reader, writer, runner)
