@@ -253,9 +253,6 @@ def test_body_of_exact_length_is_served(server):
     assert status_of(raw) == 200 and raw.endswith(b"len 200000")
 
 
-@pytest.mark.xfail(reason="no request body limit yet: natives/http.py buffers whatever the "
-                          "client sends for its Content-Length until the read timeout "
-                          "(fix pending the parser rewrite in progress there)", strict=False)
 def test_oversized_body_is_refused(tmp_path):
     """A client announces a 1 TB body and streams 128 MB of it: the server
     must refuse it (or stop reading), not buffer it all."""
@@ -291,9 +288,6 @@ def test_stalled_client_is_timed_out(server):
     assert_serving(server)
 
 
-@pytest.mark.xfail(reason="the read timeout is per socket read, not per request head: a "
-                          "client sending a byte at a time keeps its connection (fix pending "
-                          "the parser rewrite in progress in natives/http.py)", strict=False)
 def test_trickling_client_is_timed_out(server):
     """Slowloris: one byte of header every READ_TIMEOUT/3 seconds never
     trips a per-read timeout; the whole head must still arrive in time."""
