@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import MeshCompileError, MeshModuleError, MeshPanic
-from ..source import SourceFile
+from ..source import SourceFile, Span
 from ..syntax import ast as A
 from .. import modules as M
 from . import ops
@@ -404,8 +404,10 @@ class Program:
         for name in self.order:
             ns = self.modules[name]
             for cell, compiler, expr in ns.lets:
-                ev = compiler.compile_expr(expr)
-                cell.value = ev([None] * 0)
+                # compiled as the body of a nullary function: it gets a frame
+                factory, _c, _a = compiler.compile_function(
+                    "<top-level let>", [Clause(expr.span, [], expr)])
+                cell.value = call_value(Function("<top-level let>", 0, factory(None)), ())
                 cell.ready = True
 
     # ------------------------------------------------------------ imports
@@ -686,7 +688,9 @@ class Program:
         ns = self.modules.get("Main")
         fn = ns.values.get("main") if ns is not None else None
         if type(fn) is not Function:
-            raise MeshCompileError("no `main` function found in main.mpl", None,
+            where = Path(ns.source.path).name if ns is not None and ns.source else "main.mpl"
+            span = Span(ns.source, 0, 0) if ns is not None and ns.source else None
+            raise MeshCompileError(f"no `main` function found in {where}", span,
                                    help="define `fn main() do ... end`")
         return fn
 
