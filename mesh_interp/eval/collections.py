@@ -237,21 +237,61 @@ EMPTY = MeshList()
 EMPTY_LIST = EMPTY
 
 
-# ====================================================================== Map
+# ====================================================================== Map and Set
 
-class MeshMap:
-    """An immutable, insertion-ordered Mesh Map.
-
-    Iterating a MeshMap yields its keys (like a dict); use items() for pairs.
-    """
+class _Ordered:
+    """What Map and Set share: a C HAMT for lookups plus a persistent vector
+    of keys in insertion order, with _TOMB where a key was deleted (compacted
+    once tombstones outnumber live entries)."""
 
     __slots__ = ("_idx", "_ord", "_dead", "_h")
 
     def __init__(self, idx=_EMPTY_HAMT, order=_EMPTY_VEC, dead: int = 0):
-        self._idx = idx      # key -> (position in _ord, value)
+        self._idx = idx      # key -> its entry (see the subclass)
         self._ord = order    # keys in insertion order, _TOMB for deleted ones
         self._dead = dead
         self._h = None
+
+    def __len__(self) -> int:
+        return len(self._idx)
+
+    def __bool__(self) -> bool:
+        return len(self._idx) > 0
+
+    def __contains__(self, k) -> bool:
+        return k in self._idx
+
+    contains = __contains__
+
+    def keys(self) -> Iterator:
+        if self._dead:
+            return (k for k in self._ord if k is not _TOMB)
+        return iter(self._ord)
+
+    def _without(self, k, pos: int):
+        """Remove k (at position pos): returns (fields, idx, order), where
+        fields is the (idx, order, dead) of the result, or None when the
+        tombstones outnumber the live entries and the caller should rebuild
+        from the live keys of `order`."""
+        idx = self._idx.delete(k)
+        order = self._ord.set(pos, _TOMB)
+        dead = self._dead + 1
+        if dead > _COMPACT_MIN and dead > 2 * len(idx):
+            return None, idx, order
+        return (idx, order, dead), idx, order
+
+    def __ne__(self, other) -> bool:
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+
+class MeshMap(_Ordered):
+    """An immutable, insertion-ordered Mesh Map (entries: key -> (position, value)).
+
+    Iterating a MeshMap yields its keys (like a dict); use items() for pairs.
+    """
+
+    __slots__ = ()
 
     # ---------------------------------------------------------- construction
     @staticmethod
@@ -275,17 +315,7 @@ class MeshMap:
     from_iterable = from_pairs
 
     # ---------------------------------------------------------- queries
-    def __len__(self) -> int:
-        return len(self._idx)
-
-    def __bool__(self) -> bool:
-        return len(self._idx) > 0
-
-    def __contains__(self, k) -> bool:
-        return k in self._idx
-
-    contains = __contains__
-    has_key = __contains__
+    has_key = _Ordered.__contains__
 
     def get(self, k, default=None):
         e = self._idx.get(k, _MISSING)
@@ -294,12 +324,7 @@ class MeshMap:
     def __getitem__(self, k):
         return self._idx[k][1]
 
-    def keys(self) -> Iterator:
-        if self._dead:
-            return (k for k in self._ord if k is not _TOMB)
-        return iter(self._ord)
-
-    __iter__ = keys
+    __iter__ = _Ordered.keys
 
     def values(self) -> Iterator:
         idx = self._idx
@@ -330,14 +355,12 @@ class MeshMap:
         e = idx.get(k, _MISSING)
         if e is _MISSING:
             return self
-        idx = idx.delete(k)
-        if not len(idx):
+        if len(idx) == 1:
             return EMPTY_MAP
-        order = self._ord.set(e[0], _TOMB)
-        dead = self._dead + 1
-        if dead > _COMPACT_MIN and dead > 2 * len(idx):
+        kept, idx, order = self._without(k, e[0])
+        if kept is None:
             return MeshMap.from_pairs((kk, idx[kk][1]) for kk in order if kk is not _TOMB)
-        return MeshMap(idx, order, dead)
+        return MeshMap(*kept)
 
     def merge(self, other: "MeshMap") -> "MeshMap":
         """Entries of self, then other's put on top (other wins, its new keys appended)."""
@@ -365,10 +388,6 @@ class MeshMap:
                 return False
         return True
 
-    def __ne__(self, other) -> bool:
-        r = self.__eq__(other)
-        return r if r is NotImplemented else not r
-
     def __hash__(self) -> int:
         h = self._h
         if h is None:
@@ -385,16 +404,10 @@ EMPTY_MAP = MeshMap()
 
 # ====================================================================== Set
 
-class MeshSet:
-    """An immutable, insertion-ordered Mesh Set."""
+class MeshSet(_Ordered):
+    """An immutable, insertion-ordered Mesh Set (entries: element -> position)."""
 
-    __slots__ = ("_idx", "_ord", "_dead", "_h")
-
-    def __init__(self, idx=_EMPTY_HAMT, order=_EMPTY_VEC, dead: int = 0):
-        self._idx = idx      # element -> position in _ord
-        self._ord = order    # elements in insertion order, _TOMB for removed ones
-        self._dead = dead
-        self._h = None
+    __slots__ = ()
 
     @staticmethod
     def from_iterable(it: Iterable) -> "MeshSet":
@@ -410,21 +423,7 @@ class MeshSet:
             return EMPTY_SET
         return MeshSet(idx, pvector(order), 0)
 
-    def __len__(self) -> int:
-        return len(self._idx)
-
-    def __bool__(self) -> bool:
-        return len(self._idx) > 0
-
-    def __contains__(self, x) -> bool:
-        return x in self._idx
-
-    contains = __contains__
-
-    def __iter__(self) -> Iterator:
-        if self._dead:
-            return (x for x in self._ord if x is not _TOMB)
-        return iter(self._ord)
+    __iter__ = _Ordered.keys
 
     def add(self, x) -> "MeshSet":
         if x in self._idx:
@@ -436,14 +435,12 @@ class MeshSet:
         pos = idx.get(x, _MISSING)
         if pos is _MISSING:
             return self
-        idx = idx.delete(x)
-        if not len(idx):
+        if len(idx) == 1:
             return EMPTY_SET
-        order = self._ord.set(pos, _TOMB)
-        dead = self._dead + 1
-        if dead > _COMPACT_MIN and dead > 2 * len(idx):
+        kept, idx, order = self._without(x, pos)
+        if kept is None:
             return MeshSet.from_iterable(y for y in order if y is not _TOMB)
-        return MeshSet(idx, order, dead)
+        return MeshSet(*kept)
 
     delete = remove
 
@@ -473,10 +470,6 @@ class MeshSet:
         if len(other) != len(self):
             return False
         return all(x in other._idx for x in self._idx.keys())
-
-    def __ne__(self, other) -> bool:
-        r = self.__eq__(other)
-        return r if r is NotImplemented else not r
 
     def __hash__(self) -> int:
         h = self._h
