@@ -719,6 +719,14 @@ class Compiler:
         return self.compile_block(node, tail)
 
     def c_If(self, node, tail):
+        c = node.cond
+        if type(c) is A.BinOp and c.op in _CMP_OPS:
+            # `if x < k do`: the comparison is fused into the branch
+            xk, xv = self.operand(c.left)
+            yk, yv = self.operand(c.right)
+            then = self.compile_block(node.then, tail)
+            orelse = self.compile_expr(node.orelse, tail) if node.orelse is not None else None
+            return _fused_if(c.op, xk, yk)(xv, yv, _BINOPS[c.op], then, orelse)
         cond = self.compile_expr(node.cond)
         then = self.compile_block(node.then, tail)
         if node.orelse is None:
@@ -1342,6 +1350,41 @@ def factory(X, Y, slow, wrap):
         return slow(x, y)
     return ev
 """
+
+
+_CMP_OPS = frozenset(["<", ">", "<=", ">=", "==", "!="])
+
+_IF_TEMPLATE = """
+def factory(X, Y, slow, THEN, ELSE):
+    def ev(f):
+        x = {x}
+        y = {y}
+        t = type(x)
+        if (x {op} y) if (t is int or t is str{extra}) else slow(x, y):
+            return THEN(f)
+        return {orelse}
+    return ev
+"""
+
+
+def _fused_if(op, xk, yk):
+    key = ("if", op, xk, yk)
+    fac = _FAST_CACHE.get(key)
+    if fac is None:
+        src = {"slot": "f[X]", "const": "X", "ev": "X(f)"}
+        extra = "" if op == "!=" else " or t is float"
+        if op in ("==", "!="):
+            extra += " or t is bool"
+        codes = {}
+        for has_else in (True, False):
+            code = _IF_TEMPLATE.format(x=src[xk], y=src[yk].replace("X", "Y"), op=op,
+                                       extra=extra, orelse="ELSE(f)" if has_else else "None")
+            ns: dict = {}
+            exec(compile(code, f"<mesh if {op}>", "exec"), ns)
+            codes[has_else] = ns["factory"]
+        fac = _FAST_CACHE[key] = lambda X, Y, slow, THEN, ELSE: codes[ELSE is not None](
+            X, Y, slow, THEN, ELSE)
+    return fac
 
 
 def _fast_factory(op, xk, yk):
