@@ -267,7 +267,6 @@ class Compiler:
                     ctx.pop()
                     compiled.append((tuple(matchers), guard, cbody))
                 dispatch = compiled
-                body = None
             nslots = ctx.nslots
             has_return = any(contains(cl.body, (A.Return, A.Try)) for cl in clauses
                              if cl.body is not None) or any(
