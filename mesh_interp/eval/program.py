@@ -477,8 +477,6 @@ class Program:
         v = self.builtin_values.get(name)
         if v is not None:
             return v
-        if ns.is_stdlib and ns.name != "Prelude":
-            pass
         v = self.trait_functions.get(name)
         if v is not None:
             return v
@@ -716,8 +714,8 @@ def _to_json(v):
 
 
 def _hash(v):
-    from ..natives import prelude as P
-    return P.hash_value(v) if hasattr(P, "hash_value") else hash(v) & 0x7FFFFFFFFFFFFFFF
+    from ..natives.prelude import hash_value
+    return hash_value(v)
 
 
 _GENERIC_METHODS = {
