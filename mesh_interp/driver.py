@@ -96,8 +96,8 @@ def typecheck(sources, program) -> bool:
 def _deepest_statement(sources) -> Optional[Span]:
     """The span of the top-level statement (or item) holding the most deeply
     nested node of the project; found without recursion."""
-    from dataclasses import fields, is_dataclass
     from .syntax import ast as A
+    Node = A.Node
     best, best_depth = None, -1
     for ms in sources.values():
         if ms.ast is None:
@@ -108,8 +108,8 @@ def _deepest_statement(sources) -> Optional[Span]:
             node, depth, top = stack.pop()
             if depth > best_depth and getattr(node, "span", None) is not None:
                 best, best_depth = top, depth
-            for f in fields(node):
-                v = getattr(node, f.name)
+            for f in node._fields:
+                v = getattr(node, f)
                 kids = v if isinstance(v, (list, tuple)) else (v,)
                 for k in kids:
                     if isinstance(k, tuple):
@@ -117,7 +117,7 @@ def _deepest_statement(sources) -> Optional[Span]:
                     else:
                         kids2 = (k,)
                     for c in kids2:
-                        if is_dataclass(c) and not isinstance(c, type):
+                        if isinstance(c, Node):
                             # a statement of an outermost block becomes the "top"
                             t = c if (type(node) is A.Block and top is not None
                                       and type(top) is not A.Block and _is_item(top)) else top

@@ -1,4 +1,4 @@
-"""The Mesh AST: one dataclass per syntactic form, each with a Span.
+"""The Mesh AST: one class per syntactic form, each with a Span.
 
 Conventions
 - `span` is always the first field.
@@ -8,34 +8,66 @@ Conventions
   `def` is `fn`; `&&`/`||`/`!` become `and`/`or`/`not`; `++` becomes `<>`.
 - Anything whose meaning depends on names (is `Foo.bar` a module call, a
   variant, a field?) is left to later stages.
+
+The node classes are written like dataclasses (annotated fields, defaults)
+but are plain `__slots__` classes: `_fields` (also `__slots__` and
+`__match_args__`) lists the fields in order, `__init__` takes them
+positionally or by keyword (a `FACTORY_LIST` default is a fresh `[]` per
+node), equality is identity and `repr` is the dataclass one. They are much
+cheaper to define at import and to unpickle from the parse cache than
+dataclasses. Walk a node's children with `node._fields`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from ..source import Span
 
+FACTORY_LIST = object()    # a default meaning "a new empty list for each node"
+
+
+class _NodeMeta(type):
+    """Turns the annotated fields of a node class into its `__slots__`; the
+    class-level defaults are kept aside (in `_defaults`) for `__init__`."""
+
+    def __new__(mcs, name, bases, ns):
+        ann = ns.get("__annotations__", {})
+        fields = tuple(ann)
+        defaults = {}
+        for f in fields:
+            if f in ns:
+                defaults[f] = ns.pop(f)
+        ns["__slots__"] = fields
+        ns["_fields"] = fields
+        ns["__match_args__"] = fields
+        ns["_defaults"] = defaults
+        return super().__new__(mcs, name, bases, ns)
+
+
+class Node(metaclass=_NodeMeta):
+    """Base of every AST node."""
+
+    def __repr__(self):
+        return "%s(%s)" % (type(self).__qualname__,
+                           ", ".join("%s=%r" % (f, getattr(self, f)) for f in self._fields))
+
 
 # ---------------------------------------------------------------- types
 
-@dataclass(slots=True, eq=False)
-class TName:
+class TName(Node):
     """`Int`, `List<T>`, `Self.Item`, `Mod.Type<A>` (name is the dotted text)."""
     span: Span
     name: str
-    args: list["TypeExpr"] = field(default_factory=list)
+    args: list["TypeExpr"] = FACTORY_LIST
 
 
-@dataclass(slots=True, eq=False)
-class TTuple:
+class TTuple(Node):
     """`(A, B)`; `()` is the unit type (items == [])."""
     span: Span
     items: list["TypeExpr"]
 
 
-@dataclass(slots=True, eq=False)
-class TFun:
+class TFun(Node):
     """`Fun(A, B) -> C`."""
     span: Span
     params: list["TypeExpr"]
@@ -47,21 +79,18 @@ TypeExpr = Union[TName, TTuple, TFun]
 
 # ---------------------------------------------------------------- patterns
 
-@dataclass(slots=True, eq=False)
-class PWild:
+class PWild(Node):
     span: Span
 
 
-@dataclass(slots=True, eq=False)
-class PName:
+class PName(Node):
     """A binding — or, in case/receive arms and nested patterns, possibly a
     nullary variant (`None`, `Red`): later stages decide by the names in scope."""
     span: Span
     name: str
 
 
-@dataclass(slots=True, eq=False)
-class PLit:
+class PLit(Node):
     """`42`, `-7`, `3.5`, `"text"`, `true`, `nil` (value None), with kind one of
     "int", "float", "string", "bool", "nil"."""
     span: Span
@@ -69,14 +98,12 @@ class PLit:
     kind: str
 
 
-@dataclass(slots=True, eq=False)
-class PTuple:
+class PTuple(Node):
     span: Span
     items: list["Pattern"]
 
 
-@dataclass(slots=True, eq=False)
-class PConstructor:
+class PConstructor(Node):
     """`Some(x)`, `Shape.Circle(r)`, `Shape.Empty` (args None: no parentheses)."""
     span: Span
     type_name: Optional[str]   # "Shape" for qualified forms, else None
@@ -84,22 +111,19 @@ class PConstructor:
     args: Optional[list["Pattern"]]
 
 
-@dataclass(slots=True, eq=False)
-class PCons:
+class PCons(Node):
     """`head :: tail` on a non-empty list."""
     span: Span
     head: "Pattern"
     tail: "Pattern"
 
 
-@dataclass(slots=True, eq=False)
-class POr:
+class POr(Node):
     span: Span
     alts: list["Pattern"]
 
 
-@dataclass(slots=True, eq=False)
-class PAs:
+class PAs(Node):
     span: Span
     pattern: "Pattern"
     name: str
@@ -110,123 +134,105 @@ Pattern = Union[PWild, PName, PLit, PTuple, PConstructor, PCons, POr, PAs]
 
 # ---------------------------------------------------------------- expressions
 
-@dataclass(slots=True, eq=False)
-class IntLit:
+class IntLit(Node):
     span: Span
     value: int
 
 
-@dataclass(slots=True, eq=False)
-class FloatLit:
+class FloatLit(Node):
     span: Span
     value: float
 
 
-@dataclass(slots=True, eq=False)
-class StringLit:
+class StringLit(Node):
     """A string; parts are str (escapes already processed) or Expr (`${...}`)."""
     span: Span
     parts: list[Union[str, "Expr"]]
 
 
-@dataclass(slots=True, eq=False)
-class BoolLit:
+class BoolLit(Node):
     span: Span
     value: bool
 
 
-@dataclass(slots=True, eq=False)
-class UnitLit:
+class UnitLit(Node):
     """`()` and `nil`."""
     span: Span
 
 
-@dataclass(slots=True, eq=False)
-class AtomLit:
+class AtomLit(Node):
     """`:name` (name without the colon)."""
     span: Span
     name: str
 
 
-@dataclass(slots=True, eq=False)
-class Name:
+class Name(Node):
     span: Span
     name: str
 
 
-@dataclass(slots=True, eq=False)
-class SelfRef:
+class SelfRef(Node):
     """Bare `self` (the method receiver)."""
     span: Span
 
 
-@dataclass(slots=True, eq=False)
-class Field:
+class Field(Node):
     """`base.name` — module member, variant, struct field or method, decided later."""
     span: Span
     base: "Expr"
     name: str
 
 
-@dataclass(slots=True, eq=False)
-class Call:
+class Call(Node):
     span: Span
     callee: "Expr"
     args: list["Expr"]
 
 
-@dataclass(slots=True, eq=False)
-class Index:
+class Index(Node):
     """`a[i]` (parses; upstream evaluates it to unit)."""
     span: Span
     base: "Expr"
     index: "Expr"
 
 
-@dataclass(slots=True, eq=False)
-class Try:
+class Try(Node):
     """Postfix `expr?`."""
     span: Span
     expr: "Expr"
 
 
-@dataclass(slots=True, eq=False)
-class StructLit:
+class StructLit(Node):
     """`Name { f: e, ... }`; type_name is the dotted name text."""
     span: Span
     type_name: str
     fields: list[tuple[str, "Expr"]]
 
 
-@dataclass(slots=True, eq=False)
-class StructUpdate:
+class StructUpdate(Node):
     """`%{base | f: e, ...}`."""
     span: Span
     base: "Expr"
     fields: list[tuple[str, "Expr"]]
 
 
-@dataclass(slots=True, eq=False)
-class ListLit:
+class ListLit(Node):
     span: Span
     items: list["Expr"]
 
 
-@dataclass(slots=True, eq=False)
-class MapLit:
+class MapLit(Node):
     span: Span
     entries: list[tuple["Expr", "Expr"]]
 
 
-@dataclass(slots=True, eq=False)
-class TupleLit:
+class TupleLit(Node):
     """Two or more elements (`(e)` and `(e,)` are plain grouping)."""
     span: Span
     items: list["Expr"]
 
 
-@dataclass(slots=True, eq=False)
-class BinOp:
+class BinOp(Node):
     """op is one of + - * / % == != < > <= >= and or <> .."""
     span: Span
     op: str
@@ -234,31 +240,27 @@ class BinOp:
     right: "Expr"
 
 
-@dataclass(slots=True, eq=False)
-class Pipe:
+class Pipe(Node):
     """`left |> right`."""
     span: Span
     left: "Expr"
     right: "Expr"
 
 
-@dataclass(slots=True, eq=False)
-class UnaryOp:
+class UnaryOp(Node):
     """op is "-" or "not"."""
     span: Span
     op: str
     operand: "Expr"
 
 
-@dataclass(slots=True, eq=False)
-class Block:
+class Block(Node):
     """A `do ... end` body (or any statement list): items, Let, Return, Expr."""
     span: Span
     stmts: list["Stmt"]
 
 
-@dataclass(slots=True, eq=False)
-class If:
+class If(Node):
     """`if c do ... else ... end`; orelse is a Block, another If (else if), or None."""
     span: Span
     cond: "Expr"
@@ -266,23 +268,20 @@ class If:
     orelse: Optional[Union[Block, "If"]]
 
 
-@dataclass(slots=True, eq=False)
-class Arm:
+class Arm(Node):
     span: Span
     pattern: Pattern
     guard: Optional["Expr"]
     body: "Expr"
 
 
-@dataclass(slots=True, eq=False)
-class Case:
+class Case(Node):
     span: Span
     scrutinee: "Expr"
     arms: list[Arm]
 
 
-@dataclass(slots=True, eq=False)
-class For:
+class For(Node):
     """`for x in e [when f] do ... end`; `for {k, v} in m ...` has
     destructure=True and names [k, v]."""
     span: Span
@@ -293,25 +292,21 @@ class For:
     body: Block
 
 
-@dataclass(slots=True, eq=False)
-class While:
+class While(Node):
     span: Span
     cond: "Expr"
     body: Block
 
 
-@dataclass(slots=True, eq=False)
-class Break:
+class Break(Node):
     span: Span
 
 
-@dataclass(slots=True, eq=False)
-class Continue:
+class Continue(Node):
     span: Span
 
 
-@dataclass(slots=True, eq=False)
-class Param:
+class Param(Node):
     """A function/closure parameter: a pattern (PName for plain names, PWild for
     `_`, PName("self") for self) with an optional annotation."""
     span: Span
@@ -319,49 +314,42 @@ class Param:
     type: Optional[TypeExpr] = None
 
 
-@dataclass(slots=True, eq=False)
-class ClosureClause:
+class ClosureClause(Node):
     span: Span
     params: list[Param]
     guard: Optional["Expr"]
     body: Union[Block, "Expr"]
 
 
-@dataclass(slots=True, eq=False)
-class Closure:
+class Closure(Node):
     """`fn x -> e end`, `fn(x) do ... end`, `fn 0 -> a | n -> b end` (clauses)."""
     span: Span
     clauses: list[ClosureClause]
 
 
-@dataclass(slots=True, eq=False)
-class Receive:
+class Receive(Node):
     span: Span
     arms: list[Arm]
     after: Optional["Expr"] = None       # timeout in ms
     after_body: Optional["Expr"] = None
 
 
-@dataclass(slots=True, eq=False)
-class Spawn:
+class Spawn(Node):
     span: Span
     args: list["Expr"]
 
 
-@dataclass(slots=True, eq=False)
-class Send:
+class Send(Node):
     span: Span
     args: list["Expr"]
 
 
-@dataclass(slots=True, eq=False)
-class Link:
+class Link(Node):
     span: Span
     args: list["Expr"]
 
 
-@dataclass(slots=True, eq=False)
-class SelfPid:
+class SelfPid(Node):
     """`self()`."""
     span: Span
 
@@ -374,8 +362,7 @@ Expr = Union[IntLit, FloatLit, StringLit, BoolLit, UnitLit, AtomLit, Name, SelfR
 
 # ---------------------------------------------------------------- statements
 
-@dataclass(slots=True, eq=False)
-class Let:
+class Let(Node):
     """`let name [:: T] = e` or `let (a, b) = e` (pattern is PName or PTuple)."""
     span: Span
     pattern: Pattern
@@ -383,16 +370,14 @@ class Let:
     value: Expr
 
 
-@dataclass(slots=True, eq=False)
-class Return:
+class Return(Node):
     span: Span
     value: Optional[Expr]
 
 
 # ---------------------------------------------------------------- items
 
-@dataclass(slots=True, eq=False)
-class FnDef:
+class FnDef(Node):
     """One clause of a named function. body is a Block (`do ... end`), an Expr
     (`= expr`), or None (an interface method without default, or a native
     declaration in stdlib/*.mpl)."""
@@ -400,57 +385,51 @@ class FnDef:
     name: str
     params: list[Param]
     ret: Optional[TypeExpr] = None
-    generics: list[str] = field(default_factory=list)
-    where: list[tuple[str, str]] = field(default_factory=list)   # (type var, trait)
+    generics: list[str] = FACTORY_LIST
+    where: list[tuple[str, str]] = FACTORY_LIST   # (type var, trait)
     guard: Optional[Expr] = None
     body: Optional[Union[Block, Expr]] = None
     is_pub: bool = False
     doc: Optional[str] = None           # text of the `##` comments just above
 
 
-@dataclass(slots=True, eq=False)
-class FieldDef:
+class FieldDef(Node):
     span: Span
     name: str
     type: Optional[TypeExpr]
 
 
-@dataclass(slots=True, eq=False)
-class OrmMember:
+class OrmMember(Node):
     """`table "x"`, `primary_key :id`, `timestamps true`, `belongs_to :a, B`..."""
     span: Span
     kind: str
     args: list[object]
 
 
-@dataclass(slots=True, eq=False)
-class StructDef:
+class StructDef(Node):
     span: Span
     name: str
     generics: list[str]
     fields: list[FieldDef]
     derives: Optional[list[str]] = None   # None: no deriving clause at all
     is_pub: bool = False
-    orm: list[OrmMember] = field(default_factory=list)
+    orm: list[OrmMember] = FACTORY_LIST
     doc: Optional[str] = None
 
 
-@dataclass(slots=True, eq=False)
-class VariantField:
+class VariantField(Node):
     span: Span
     name: Optional[str]
     type: TypeExpr
 
 
-@dataclass(slots=True, eq=False)
-class VariantDef:
+class VariantDef(Node):
     span: Span
     name: str
     fields: list[VariantField]
 
 
-@dataclass(slots=True, eq=False)
-class SumTypeDef:
+class SumTypeDef(Node):
     span: Span
     name: str
     generics: list[str]
@@ -460,16 +439,14 @@ class SumTypeDef:
     doc: Optional[str] = None
 
 
-@dataclass(slots=True, eq=False)
-class TypeAlias:
+class TypeAlias(Node):
     span: Span
     name: str
     generics: list[str]
     type: TypeExpr
 
 
-@dataclass(slots=True, eq=False)
-class InterfaceDef:
+class InterfaceDef(Node):
     span: Span
     name: str
     generics: list[str]
@@ -479,8 +456,7 @@ class InterfaceDef:
     doc: Optional[str] = None
 
 
-@dataclass(slots=True, eq=False)
-class ImplDef:
+class ImplDef(Node):
     """`impl Trait<Args> for Type do ... end` (names are dotted text)."""
     span: Span
     trait: str
@@ -488,11 +464,10 @@ class ImplDef:
     for_type: str
     assoc_types: list[tuple[str, TypeExpr]]
     methods: list[FnDef]
-    where: list[tuple[str, str]] = field(default_factory=list)
+    where: list[tuple[str, str]] = FACTORY_LIST
 
 
-@dataclass(slots=True, eq=False)
-class ActorDef:
+class ActorDef(Node):
     span: Span
     name: str
     params: list[Param]
@@ -500,8 +475,7 @@ class ActorDef:
     terminate: Optional[Block] = None
 
 
-@dataclass(slots=True, eq=False)
-class ServiceHandler:
+class ServiceHandler(Node):
     """`call Name(params) :: T do |state| ... end` or `cast Name(params) do |state| ... end`."""
     span: Span
     kind: str                      # "call" or "cast"
@@ -512,17 +486,15 @@ class ServiceHandler:
     body: Block
 
 
-@dataclass(slots=True, eq=False)
-class ServiceDef:
+class ServiceDef(Node):
     span: Span
     name: str
     init: Optional[FnDef]
     handlers: list[ServiceHandler]
-    other_fns: list[FnDef] = field(default_factory=list)
+    other_fns: list[FnDef] = FACTORY_LIST
 
 
-@dataclass(slots=True, eq=False)
-class ChildSpec:
+class ChildSpec(Node):
     span: Span
     name: str
     start: Optional[Expr]
@@ -530,8 +502,7 @@ class ChildSpec:
     shutdown: Optional[object] = None  # int ms or a word such as brutal_kill
 
 
-@dataclass(slots=True, eq=False)
-class SupervisorDef:
+class SupervisorDef(Node):
     span: Span
     name: str
     strategy: Optional[str]
@@ -541,8 +512,7 @@ class SupervisorDef:
     is_pub: bool = False
 
 
-@dataclass(slots=True, eq=False)
-class ModuleDef:
+class ModuleDef(Node):
     """Inline `module Name do ... end` (parsed, ignored like upstream)."""
     span: Span
     name: str
@@ -550,15 +520,13 @@ class ModuleDef:
     is_pub: bool = False
 
 
-@dataclass(slots=True, eq=False)
-class Import:
+class Import(Node):
     """`import A.B` (path ["A", "B"])."""
     span: Span
     path: list[str]
 
 
-@dataclass(slots=True, eq=False)
-class FromImport:
+class FromImport(Node):
     """`from A.B import x, y`."""
     span: Span
     path: list[str]
@@ -570,8 +538,41 @@ Item = Union[FnDef, StructDef, SumTypeDef, TypeAlias, InterfaceDef, ImplDef,
 Stmt = Union[Item, Let, Return, Expr]
 
 
-@dataclass(slots=True, eq=False)
-class Module:
+class Module(Node):
     """A parsed file: its top-level items and statements in source order."""
     span: Span
     items: list[Stmt]
+
+
+
+def _make_inits(classes) -> None:
+    """One generated `__init__` per node class, compiled together."""
+    lines = []
+    env = {"_FL": FACTORY_LIST}
+    for cls in classes:
+        params, body = [], []
+        for f in cls._fields:
+            if f in cls._defaults:
+                d = cls._defaults[f]
+                if d is FACTORY_LIST:
+                    params.append(f"{f}=_FL")
+                    body.append(f"  self.{f} = [] if {f} is _FL else {f}")
+                    continue
+                key = f"_d{len(env)}"
+                env[key] = d
+                params.append(f"{f}={key}")
+            else:
+                params.append(f)
+            body.append(f"  self.{f} = {f}")
+        lines.append(f"def _init_{cls.__name__}(self, {', '.join(params)}):")
+        lines.extend(body or ["  pass"])
+    exec("\n".join(lines), env)
+    for cls in classes:
+        init = env[f"_init_{cls.__name__}"]
+        init.__qualname__ = f"{cls.__qualname__}.__init__"
+        init.__name__ = "__init__"
+        cls.__init__ = init
+
+
+_make_inits([c for c in list(globals().values())
+             if isinstance(c, type) and issubclass(c, Node) and c is not Node])

@@ -1,11 +1,17 @@
 """The parse cache: a parsed file's AST pickled under the hash of its text and
 of the interpreter's version, so a second run of an unchanged program skips
 parsing. The folder is safe to delete at any time (MESH_CACHE_DIR, default
-$XDG_CACHE_HOME/mesh_interp or ~/.cache/mesh_interp; MESH_CACHE=0 disables)."""
+$XDG_CACHE_HOME/mesh_interp or ~/.cache/mesh_interp; MESH_CACHE=0 disables).
+
+The other caches (the type checker's, types/cache.py) live in sub-folders of
+the same place (`cache_dir(kind)`) and use `digest` and `write_atomic` from here.
+
+Pickle format: a node is stored as its class and its field values (it is
+rebuilt by calling the class), a Span as (file, start, end), and the
+SourceFile every span refers to as a reference to the file being loaded (its
+text is not stored)."""
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 import pickle
 import tempfile
@@ -13,42 +19,98 @@ from pathlib import Path
 from typing import Optional
 
 from .. import __version__
-from ..source import SourceFile
+from ..source import SourceFile, Span
+from . import ast as A
 
-_SOURCE_ID = "source"
+try:    # blake2b without importing hashlib, which loads OpenSSL
+    from _blake2 import blake2b as _hash
+except ImportError:   # pragma: no cover - every CPython build has _blake2
+    from hashlib import blake2b as _hash
 
 
-def cache_dir() -> Optional[Path]:
+def cache_dir(kind: str = "ast") -> Optional[Path]:
+    """The folder of one kind of cache, or None when caching is off.
+    MESH_CACHE_DIR itself holds the parse cache; other kinds get a sub-folder."""
     if os.environ.get("MESH_CACHE", "1") in ("0", "false", "off"):
         return None
     d = os.environ.get("MESH_CACHE_DIR")
     if d:
-        return Path(d)
+        return Path(d) if kind == "ast" else Path(d) / kind
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "mesh_interp" / "ast"
+    return Path(base) / "mesh_interp" / kind
+
+
+def digest(*parts) -> str:
+    """A hex digest of str/bytes parts (each part length-prefixed, so the
+    split between parts is part of the key)."""
+    h = _hash(digest_size=20)
+    for p in parts:
+        if isinstance(p, str):
+            p = p.encode("utf-8", "surrogatepass")
+        h.update(b"%d:" % len(p))
+        h.update(p)
+    return h.hexdigest()
+
+
+def files_digest(paths) -> str:
+    """The digest of the contents of some files (missing ones count as empty)."""
+    h = _hash(digest_size=20)
+    for p in paths:
+        try:
+            data = Path(p).read_bytes()
+        except OSError:
+            data = b""
+        h.update(b"%d:" % len(data))
+        h.update(data)
+    return h.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a cache entry so that a reader never sees half of it; errors are
+    ignored (a cache is an optimisation only)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except Exception:
+        pass
 
 
 def _grammar_stamp() -> str:
     """The grammar and builder are part of the key: a changed parser never
     reads an AST another version wrote."""
     here = Path(__file__).resolve().parent
-    h = hashlib.sha256(__version__.encode())
-    for name in ("mesh.peg", "parser.py", "ast.py"):
-        try:
-            h.update((here / name).read_bytes())
-        except OSError:
-            pass
-    return h.hexdigest()[:16]
+    return digest(__version__, files_digest(here / name for name in
+                                            ("mesh.peg", "parser.py", "ast.py", "cache.py")))
 
 
 _STAMP: Optional[str] = None
 
 
-def _key(source: SourceFile) -> str:
+def stamp() -> str:
+    """The parser's version: changes whenever the grammar, the parser or the
+    AST classes do."""
     global _STAMP
     if _STAMP is None:
         _STAMP = _grammar_stamp()
-    return hashlib.sha256((_STAMP + "\0" + source.text).encode("utf-8", "surrogatepass")).hexdigest()
+    return _STAMP
+
+
+def _key(source: SourceFile) -> str:
+    return digest(stamp(), source.text)
+
+
+def _this_source():     # placeholder: stands for the SourceFile being loaded
+    raise pickle.UnpicklingError("_this_source outside the parse cache")
 
 
 class _Pickler(pickle.Pickler):
@@ -56,9 +118,17 @@ class _Pickler(pickle.Pickler):
         super().__init__(f, protocol=pickle.HIGHEST_PROTOCOL)
         self._source = source
 
-    def persistent_id(self, obj):
-        # spans refer to the SourceFile: store a reference, not the text
-        return _SOURCE_ID if obj is self._source else None
+    def reducer_override(self, obj):
+        t = type(obj)
+        if t is Span:
+            return Span, (obj.file, obj.start, obj.end)
+        if isinstance(obj, A.Node):
+            return t, tuple([getattr(obj, f) for f in t._fields])
+        if obj is self._source:
+            # spans refer to the SourceFile: store a reference, not the text
+            # (memoised by the pickler: one call per file when loading)
+            return _this_source, ()
+        return NotImplemented
 
 
 class _Unpickler(pickle.Unpickler):
@@ -66,10 +136,23 @@ class _Unpickler(pickle.Unpickler):
         super().__init__(f)
         self._source = source
 
-    def persistent_load(self, pid):
-        if pid == _SOURCE_ID:
-            return self._source
-        raise pickle.UnpicklingError("unknown persistent id")
+    def find_class(self, module, name):
+        if name == "_this_source" and module == __name__:
+            source = self._source
+            return lambda: source
+        return super().find_class(module, name)
+
+
+def dumps(source: SourceFile, obj) -> bytes:
+    import io
+    buf = io.BytesIO()
+    _Pickler(buf, source).dump(obj)
+    return buf.getvalue()
+
+
+def loads(source: SourceFile, data: bytes):
+    import io
+    return _Unpickler(io.BytesIO(data), source).load()
 
 
 def load(source: SourceFile):
@@ -79,7 +162,8 @@ def load(source: SourceFile):
     path = d / (_key(source) + ".ast")
     try:
         with open(path, "rb") as f:
-            return _Unpickler(f, source).load()
+            data = f.read()
+        return loads(source, data)
     except FileNotFoundError:
         return None
     except Exception:
@@ -92,12 +176,7 @@ def store(source: SourceFile, module) -> None:
     if d is None:
         return
     try:
-        d.mkdir(parents=True, exist_ok=True)
-        buf = io.BytesIO()
-        _Pickler(buf, source).dump(module)
-        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(buf.getvalue())
-        os.replace(tmp, d / (_key(source) + ".ast"))
+        data = dumps(source, module)
     except Exception:
-        pass   # the cache is an optimisation only
+        return
+    write_atomic(d / (_key(source) + ".ast"), data)

@@ -2109,12 +2109,12 @@ def _contains_spawn(e) -> bool:
         return True
     if isinstance(e, (list, tuple)):
         return any(_contains_spawn(x) for x in e)
-    if hasattr(e, "__dataclass_fields__"):
-        for f in e.__dataclass_fields__:
+    if isinstance(e, A.Node):
+        for f in e._fields:
             if f == "span":
                 continue
             v = getattr(e, f)
-            if isinstance(v, (list, tuple)) or hasattr(v, "__dataclass_fields__"):
+            if isinstance(v, (list, tuple, A.Node)):
                 if _contains_spawn(v):
                     return True
     return False
