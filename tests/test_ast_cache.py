@@ -53,6 +53,17 @@ def test_fields_are_the_slots_in_order():
         assert cls._fields[0] == "span"
 
 
+def test_init_parameters_are_the_fields():
+    import inspect
+    for cls in node_classes():
+        params = list(inspect.signature(cls.__init__).parameters)[1:]
+        assert tuple(params) == cls._fields, cls.__name__
+        # every field is set by __init__
+        node = cls(*[None] * len(cls._fields))
+        for f in cls._fields:
+            assert getattr(node, f, 0) is None or getattr(node, f) == [], (cls.__name__, f)
+
+
 def test_constructor_positional_keyword_and_defaults():
     f = A.FnDef(SP, "f", [])
     g = A.FnDef(SP, "g", [], is_pub=True, doc="d")
