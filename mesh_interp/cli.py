@@ -136,7 +136,7 @@ def _run(args) -> int:
     if program is None:
         return EXIT_COMPILE
     from .runtime import signals
-    signals.install()       # SIGTERM/SIGINT run Process.on_shutdown callbacks
+    signals.install()       # SIGTERM/SIGINT: graceful shutdown (runtime/signals.py)
     try:
         return _in_big_thread(lambda: run_program(program))
     except KeyboardInterrupt:

@@ -409,6 +409,74 @@ def test_parse_error_is_logged_and_nothing_sent(py_server):
     assert py_server.wait_stderr("[mesh-rt] HTTP parse error: malformed request line: NONSENSE")
 
 
+def _read_response(s: socket.socket) -> bytes:
+    """One response (head + Content-Length bytes) of a kept-alive connection."""
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        b = s.recv(65536)
+        assert b, f"closed before a whole response: {buf!r}"
+        buf += b
+    head, _, body = buf.partition(b"\r\n\r\n")
+    length = int(next(ln.split(b":", 1)[1] for ln in head.split(b"\r\n")
+                      if ln.startswith(b"Content-Length:")))
+    while len(body) < length:
+        b = s.recv(65536)
+        assert b
+        body += b
+    assert len(body) == length, "more than one response"
+    return head + b"\r\n\r\n" + body
+
+
+def test_one_request_per_connection_by_default(py_server):
+    # HTTP/1.1 without a Connection header: the reference's behaviour
+    raw = raw_request(py_server.port, b"GET /text HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert raw.split(b"\r\n")[3] == b"Connection: close"
+    assert raw.endswith(b"\r\n\r\nhello")
+
+
+def test_keep_alive_when_the_client_asks(py_server):
+    with socket.create_connection(("127.0.0.1", py_server.port), timeout=10) as s:
+        s.sendall(b"GET /text HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+        first = _read_response(s)
+        assert first.split(b"\r\n")[:4] == [
+            b"HTTP/1.1 200 OK", b"Content-Type: application/json; charset=utf-8",
+            b"Content-Length: 5", b"Connection: keep-alive"]
+        assert first.endswith(b"\r\n\r\nhello")
+        s.sendall(b"POST /echo?a=1 HTTP/1.1\r\nHost: x\r\nConnection: Keep-Alive\r\n"
+                  b"X-Token: t\r\nContent-Length: 4\r\n\r\nbody")
+        second = _read_response(s)
+        assert b"\r\nConnection: keep-alive\r\n" in second
+        assert second.endswith(b"\r\n\r\nPOST|/echo|1|-|t|-|body")
+        # a request without keep-alive: answered, then the server closes
+        s.sendall(b"GET /users/me HTTP/1.1\r\nHost: x\r\n\r\n")
+        chunks = []
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            chunks.append(b)
+        last = b"".join(chunks)
+        assert b"\r\nConnection: close\r\n" in last and last.endswith(b"\r\n\r\nme")
+
+
+def test_keep_alive_pipelined_requests_get_one_answer(py_server):
+    # bytes beyond the request: answered once, then closed (as the
+    # reference, which ignores what follows the first request)
+    two = b"GET /text HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n" * 2
+    raw = raw_request(py_server.port, two)
+    assert raw.count(b"HTTP/1.1 ") == 1
+    assert b"\r\nConnection: close\r\n" in raw and raw.endswith(b"hello")
+
+
+def test_keep_alive_crash_and_parse_error(py_server):
+    with socket.create_connection(("127.0.0.1", py_server.port), timeout=10) as s:
+        s.sendall(b"GET /crash HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+        assert _read_response(s).startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+        s.sendall(b"NONSENSE-AGAIN\r\n\r\n")
+        assert s.recv(65536) == b""
+    assert py_server.wait_stderr("malformed request line: NONSENSE-AGAIN")
+
+
 def test_bind_failure_returns(tmp_path):
     with socket.socket() as s:
         s.bind(("0.0.0.0", 0))

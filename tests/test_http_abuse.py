@@ -32,15 +32,10 @@ IDLE = int(os.environ.get("MESH_ABUSE_IDLE", "300"))
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX only")
 
 LAUNCHER = '''
-import asyncio, os, sys
+import os, sys
 from mesh_interp.natives import http as H
 H._READ_TIMEOUT = float(os.environ["ABUSE_READ_TIMEOUT"])
-_start = asyncio.start_server
-
-async def _loopback(cb, host=None, port=None, **kw):
-    return await _start(cb, "127.0.0.1", port, **kw)
-
-asyncio.start_server = _loopback
+H._BIND_HOST = "127.0.0.1"
 from mesh_interp.cli import main
 sys.exit(main(["run", sys.argv[1]]))
 '''
@@ -374,6 +369,87 @@ def test_slow_handlers_do_not_block_others(server):
     assert fast_done < 0.8 + 5
 
 
+def read_response(s: socket.socket) -> bytes:
+    """One response (head + Content-Length bytes) of a kept-alive connection."""
+    s.settimeout(10)
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        b = s.recv(65536)
+        assert b, f"closed before a whole response: {buf!r}"
+        buf += b
+    head, _, body = buf.partition(b"\r\n\r\n")
+    length = int(next(ln.split(b":", 1)[1] for ln in head.split(b"\r\n")
+                      if ln.startswith(b"Content-Length:")))
+    while len(body) < length:
+        body += s.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+KEEP = b"GET /ok HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"
+
+
+def test_idle_keep_alive_connection_is_closed_quietly(server):
+    with connect(server.port) as s:
+        s.sendall(KEEP)
+        assert b"Connection: keep-alive" in read_response(s)
+        before = server.stderr().count("HTTP parse error")
+        t0 = time.monotonic()
+        assert read_all(s, READ_TIMEOUT + 8) == b""        # closed by the server
+        assert time.monotonic() - t0 < READ_TIMEOUT + 8
+    time.sleep(0.2)
+    assert server.stderr().count("HTTP parse error") == before
+    assert_serving(server)
+
+
+def test_keep_alive_next_head_has_a_deadline(server):
+    """The whole-head deadline applies to every request of a connection."""
+    with connect(server.port) as s:
+        s.sendall(KEEP)
+        read_response(s)
+        s.sendall(b"GET /ok HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        t0 = time.monotonic()
+        closed = False
+        while time.monotonic() - t0 < READ_TIMEOUT * 6:      # bounded
+            try:
+                s.sendall(b"a")
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+                break
+            s.settimeout(READ_TIMEOUT / 3)
+            try:
+                if s.recv(1024) == b"":
+                    closed = True
+                    break
+            except socket.timeout:
+                pass
+            except ConnectionResetError:
+                closed = True
+                break
+        assert closed
+    assert_serving(server)
+
+
+def test_keep_alive_client_sending_during_the_handler(server):
+    """A client that sends more while its request is handled (pipelining,
+    junk) gets the answer, then the connection closes."""
+    with connect(server.port) as s:
+        s.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+        time.sleep(0.2)
+        s.sendall(b"GET /ok HTTP/1.1\r\nHost: x\r\n\r\n" + b"junk" * 1000)
+        raw = read_all(s)
+    assert raw.count(b"HTTP/1.1 ") == 1 and raw.endswith(b"slow")
+    assert b"Connection: close" in raw
+    assert_serving(server)
+
+
+def test_many_requests_on_one_keep_alive_connection(server):
+    with connect(server.port) as s:
+        for _ in range(200):                                # bounded
+            s.sendall(KEEP)
+            assert read_response(s).endswith(b"\r\n\r\nok")
+    assert server.alive()
+
+
 def test_sigterm_stops_the_server_without_traceback(tmp_path):
     s = MeshServer(tmp_path)
     try:
@@ -384,4 +460,4 @@ def test_sigterm_stops_the_server_without_traceback(tmp_path):
         s.stop()
     time.sleep(0.1)
     assert "Traceback" not in s.stderr()
-    assert s.proc.returncode == -15      # no Process.on_shutdown callback: default action
+    assert s.proc.returncode == 0        # graceful shutdown (runtime/signals.py)

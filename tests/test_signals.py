@@ -1,6 +1,7 @@
 """Process.on_shutdown (mesh_interp/runtime/signals.py): SIGTERM and SIGINT
 run the registered Mesh callbacks, then the program exits 0; a second signal
-exits at once; without callbacks the signals keep their usual effect."""
+exits at once. Without callbacks (and no server) SIGTERM flushes the output
+and exits 0, SIGINT interrupts (130). Servers: tests/test_shutdown.py."""
 from __future__ import annotations
 
 import os
@@ -95,8 +96,65 @@ def test_second_signal_exits_at_once(tmp_path):
     assert "drained" not in out
 
 
-def test_without_callbacks_sigterm_still_kills(tmp_path):
+def test_without_callbacks_sigterm_exits_0(tmp_path):
     p = start(tmp_path, WITHOUT_HOOKS)
     p.send_signal(signal.SIGTERM)
-    p.communicate(timeout=30)
-    assert p.returncode == -signal.SIGTERM
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 0, err
+    assert out == "" and "Traceback" not in err
+
+
+def test_without_callbacks_sigint_still_interrupts(tmp_path):
+    p = start(tmp_path, WITHOUT_HOOKS)
+    p.send_signal(signal.SIGINT)
+    _out, err = p.communicate(timeout=30)
+    assert p.returncode == 130
+    assert "Traceback" not in err
+
+
+PLAIN = """
+fn main() do
+  println("ready")
+  Timer.sleep(60000)
+  println("not reached")
+end
+"""
+
+
+def test_plain_script_sigterm_flushes_and_exits_0(tmp_path):
+    # no process but main: no event loop at all
+    p = start(tmp_path, PLAIN)
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 0, err
+    assert out == "" and "Traceback" not in err
+
+
+def test_plain_script_sigint_exits_130(tmp_path):
+    p = start(tmp_path, PLAIN)
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=30)
+    assert p.returncode == 130
+    assert out == ""
+
+
+ONLY_HOOK = """
+fn main() do
+  Process.on_shutdown(fn() do
+    println("callback ran")
+  end)
+  println("ready")
+  Timer.sleep(60000)
+  println("not reached")
+end
+"""
+
+
+def test_callback_runs_when_main_only_sleeps(tmp_path):
+    # registering a callback starts the runtime's loop, so the callback can
+    # run although main never spawned anything
+    p = start(tmp_path, ONLY_HOOK)
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 0, err
+    assert out == "callback ran\n"

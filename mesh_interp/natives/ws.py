@@ -27,13 +27,73 @@ _next = [1]
 
 
 class _Conn:
-    __slots__ = ("id", "ws", "rooms", "closing")
+    __slots__ = ("id", "ws", "rooms", "closing", "pid", "shutdown")
 
     def __init__(self, id_, ws):
         self.id = id_
         self.ws = ws
         self.rooms: dict = {}
         self.closing = False
+        self.pid = None             # the connection's process
+        self.shutdown = False       # closed by the server's graceful shutdown
+
+
+_GOING_AWAY = (1001, "server shutting down")
+
+
+class _WsServer:
+    """One Ws.serve: its listening socket and live connections, for the
+    graceful shutdown (runtime/signals.py): begin_shutdown() closes the
+    listening socket and every open connection with 1001 "server shutting
+    down" (each connection's on_close still runs, with that code); drained()
+    waits for the connections' processes to end; cut_off() kills those
+    still running."""
+
+    def __init__(self, loop):
+        self.loop = loop
+        self.server = None          # asyncio.Server
+        self.conns: dict = {}       # handle -> _Conn, connections being served
+        self.active = 0             # requests (upgrades, then connections) being handled
+        self.draining = False
+        self.waiter = None
+
+    def busy(self) -> bool:
+        return self.active > 0
+
+    def wake(self) -> None:
+        w = self.waiter
+        if self.draining and not self.busy() and w is not None and not w.done():
+            w.set_result(None)
+
+    def begin_shutdown(self) -> None:
+        if self.draining:
+            return
+        self.draining = True
+        if self.server is not None:
+            self.server.close()
+        for conn in list(self.conns.values()):
+            conn.shutdown = True
+            self.loop.create_task(_close(conn.ws, *_GOING_AWAY))
+
+    async def drained(self) -> None:
+        while self.busy():
+            self.waiter = self.loop.create_future()
+            await self.waiter
+
+    def in_flight(self) -> int:
+        return self.active
+
+    def cut_off(self) -> None:
+        """Kill the connection processes still running (their sockets close
+        when the program exits, right after)."""
+        from ..runtime import KILL, exit as _exit
+        for conn in list(self.conns.values()):
+            conn.closing = True
+            if conn.pid is not None:
+                try:
+                    _exit(conn.pid, KILL)
+                except Exception:
+                    pass
 
 
 # ---------------------------------------------------------------- handshake
@@ -84,6 +144,8 @@ def _connection(conn: _Conn, path: str, headers, cbs) -> None:
     import aiohttp
     on_connect, on_message, on_close = cbs
     ws = conn.ws
+    if _in_process():
+        conn.pid = _runtime().self_pid()
     try:
         try:
             accepted = on_connect(conn.id, path, headers)
@@ -119,6 +181,8 @@ def _connection(conn: _Conn, path: str, headers, cbs) -> None:
         if crashed:
             _block_on(_close(ws, 1011, "internal error"))
             code, reason = 1011, "internal error"
+        elif conn.shutdown:
+            code, reason = _GOING_AWAY
         else:
             _block_on(_close(ws, 1000, ""))
             code, reason = 1000, ""
@@ -147,8 +211,18 @@ async def _start(cbs, port: int, runner):
     import asyncio
 
     from aiohttp import web
+    loop = asyncio.get_running_loop()
+    srv = _WsServer(loop)
 
     async def handle(request):
+        srv.active += 1
+        try:
+            return await upgrade(request)
+        finally:
+            srv.active -= 1
+            srv.wake()
+
+    async def upgrade(request):
         reason = _validate(request)
         if reason is not None:
             _eprint(f"[mesh-rt] WS upgrade failed: {reason}")
@@ -157,36 +231,50 @@ async def _start(cbs, port: int, runner):
                 "Content-Type": "text/plain", "Connection": "close"})
         ws = web.WebSocketResponse(autoping=True, heartbeat=_HEARTBEAT,
                                    max_msg_size=_MAX_MESSAGE, autoclose=True)
+        if srv.draining:
+            return web.Response(status=503, body=b"Service Unavailable: shutting down",
+                                headers={"Content-Type": "text/plain", "Connection": "close"})
         await ws.prepare(request)
         handle_id = _next[0]
         _next[0] += 1
         conn = _Conn(handle_id, ws)
         _conns[handle_id] = conn
+        srv.conns[handle_id] = conn
         try:
             await runner(conn, request.raw_path, _raw_headers(request), cbs)
         except asyncio.CancelledError:
             raise
         except BaseException as e:          # the process was killed
-            _report_crash("WebSocket handler panicked", e)
+            if not (srv.draining and conn.closing):
+                _report_crash("WebSocket handler panicked", e)
             conn.closing = True
             _leave_all(conn)
             _conns.pop(handle_id, None)
             await _close(ws, 1011, "internal error")
+        finally:
+            srv.conns.pop(handle_id, None)
         return ws
 
     server = web.Server(handle, access_log=None)
-    loop = asyncio.get_running_loop()
-    return await loop.create_server(server, "0.0.0.0", port, backlog=1024)
+    srv.server = await loop.create_server(server, _BIND_HOST, port, backlog=1024)
+    return srv
+
+
+_BIND_HOST = "0.0.0.0"
 
 
 def serve(on_connect, on_message, on_close, port):
     """Start the WebSocket server on 0.0.0.0:`port` and return at once."""
     addr = f"0.0.0.0:{port}"
+    from ..runtime import signals
+    if signals.shutting_down():
+        return None                 # the program is stopping: accept nothing new
     try:
-        _block_on(_start((on_connect, on_message, on_close), port, _runner()))
+        srv = _block_on(_start((on_connect, on_message, on_close), port, _runner()))
     except (OSError, OverflowError) as e:
         _eprint(f"[mesh-rt] Failed to start WebSocket server on {addr}: {_os_error_text(e)}")
         return None
+    signals.add_server(srv)
     _eprint(f"[mesh-rt] WebSocket server listening on {addr}")
     return None
 
