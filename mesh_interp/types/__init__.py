@@ -88,10 +88,15 @@ def load_stdlib(path=None) -> dict:
 
 
 def check_program(modules, stdlib=None) -> CheckResult:
-    if stdlib is None or isinstance(stdlib, (str, os.PathLike)):
+    if stdlib is not None and isinstance(stdlib, (str, os.PathLike)):
         stdlib = load_stdlib(stdlib)
     try:
-        checker = Checker(stdlib)
+        if stdlib is None:
+            # the interpreter's own stdlib: its environment comes from the cache
+            from .envcache import stdlib_checker
+            checker = stdlib_checker()
+        else:
+            checker = Checker(stdlib)
         checker.check_program(modules)
     except Exception:   # a checker bug must never stop a valid program
         return CheckResult()
