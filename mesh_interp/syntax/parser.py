@@ -41,16 +41,27 @@ __all__ = ["parse", "parse_text", "PRECEDENCE"]
 
 # ---------------------------------------------------------------- grammar
 
-_GRAMMAR: Grammar | None = None
+_GRAMMARS: dict[str, Grammar] = {}
+
+
+def _load_grammar(name: str) -> Grammar:
+    g = _GRAMMARS.get(name)
+    if g is None:
+        path = os.path.join(os.path.dirname(__file__), name)
+        with open(path, encoding="utf-8") as fh:
+            g = _GRAMMARS[name] = Grammar(fh.read())
+    return g
 
 
 def _grammar() -> Grammar:
-    global _GRAMMAR
-    if _GRAMMAR is None:
-        path = os.path.join(os.path.dirname(__file__), "mesh.peg")
-        with open(path, encoding="utf-8") as fh:
-            _GRAMMAR = Grammar(fh.read())
-    return _GRAMMAR
+    """The grammar files are parsed with (mesh.peg, tuned for speed)."""
+    return _load_grammar("mesh.peg")
+
+
+def _error_grammar() -> Grammar:
+    """The grammar syntax errors are worded from (mesh_errors.peg): only
+    loaded when a file does not parse."""
+    return _load_grammar("mesh_errors.peg")
 
 
 # Binary operators, loosest first binding power (syntax.md §6.2). All are
@@ -270,7 +281,7 @@ def _describe_found(text: str, pos: int) -> str:
 def _syntax_error(src: SourceFile, pre: _Prepassed) -> MeshParseError:
     coll = _Collector()
     try:
-        _grammar()["module"].match_core(pre.text, 0, defaultdict(dict), coll)
+        _error_grammar()["module"].match_core(pre.text, 0, defaultdict(dict), coll)
     except RecursionError:
         raise
     pos = max(coll.pos, 0)
@@ -457,6 +468,8 @@ class _Builder:
     def v_expr_stmt(self, n):
         return self.b(n.children[1])
 
+    v_plain_stmt = v_expr_stmt
+
     def v_let_stmt(self, n):
         _, target, ann, _, value = n.children
         tgt = target.children[0]
@@ -478,24 +491,25 @@ class _Builder:
         return self.b(n.children[1])
 
     def v_fn_decl(self, n):
-        _, head, body = n.children
+        head, body = n.children
         return self._fn(n, head, body.children[0] if body.children else None)
 
     def v_fn_def(self, n):
-        _, head, body = n.children
+        head, body = n.children
         return self._fn(n, head, body)
 
     def _fn(self, n, head, body):
-        pub, _, name, gens, params, ret, where, guard = head.children
+        intro, gens, params, ret, where, guard = head.children
+        m = intro.match        # FN_INTRO: (pub)? fn|def (NAME)
         fn = A.FnDef(
-            self.nspan(n), self.name(name),
+            self.nspan(n), m.group(2),
             self._params(params.children[0]) if params.children else [],
             ret=self.b(ret.children[0].children[1]) if ret.children else None,
             generics=self._generics(gens.children[0]) if gens.children else [],
             where=self._where(where.children[0]) if where.children else [],
             guard=self.b(guard.children[0].children[1]) if guard.children else None,
             body=self._fn_body(body) if body is not None else None,
-            is_pub=bool(pub.children),
+            is_pub=m.group(1) is not None,
         )
         fn.doc = self.doc_for(n.start)
         return fn
@@ -759,7 +773,12 @@ class _Builder:
     # -- patterns
 
     def v_pattern(self, n):
-        inner, as_ = n.children
+        c = n.children[0]
+        if c.expr_name == "SIMPLE_PAT":
+            nm = self.name(c)
+            sp = self.nspan(c)
+            return A.PWild(sp) if nm == "_" else A.PName(sp, nm)
+        inner, as_ = c.children
         p = self.b(inner)
         if as_.children:
             a = as_.children[0]
@@ -837,7 +856,10 @@ class _Builder:
     # -- expressions
 
     def v_expr(self, n):
-        first, tail = n.children
+        c = n.children[0]
+        if c.expr_name == "SIMPLE_EXPR":
+            return self.v_SIMPLE_EXPR(c)
+        first, tail = c.children
         left = self.b(first)
         if not tail.children:
             return left
@@ -846,6 +868,30 @@ class _Builder:
         for bt in tail.children:
             ops.append(self.tok(bt.children[0]))
             operands.append(self.b(bt.children[1]))
+        return self._binops(operands, ops)
+
+    def v_SIMPLE_EXPR(self, n):
+        """SIMPLE (BINOP SIMPLE)*: split again with the same two regexes."""
+        g = _grammar()
+        simple, binop = g["SIMPLE"].re.match, g["BINOP"].re.match
+        t = self.t
+        end = n.end
+        m = simple(t, n.start)
+        operands = [self._simple(m.start(), m.end())]
+        ops = []
+        pos = m.end()
+        while pos < end:
+            m = binop(t, pos)
+            ops.append(m.group().rstrip(" \t"))
+            m = simple(t, m.end())
+            operands.append(self._simple(m.start(), m.end()))
+            pos = m.end()
+        if not ops:
+            return operands[0]
+        return self._binops(operands, ops)
+
+    def _binops(self, operands, ops):
+        """Precedence climbing over a flat `operand (op operand)*` list."""
         out = [operands[0]]
         stack: list[str] = []
 
@@ -870,7 +916,10 @@ class _Builder:
         return out[0]
 
     def v_unary(self, n):
-        prefixes, post = n.children
+        c = n.children[0]
+        if c.expr_name != "prefixed":
+            return self.b(c)
+        prefixes, post = c.children
         e = self.b(post)
         for p in reversed(prefixes.children):
             op = self.tok(p)
@@ -937,11 +986,54 @@ class _Builder:
             args.append(A.MapLit(Span(self.src, kw[0][0].span.start, kw[-1][1].span.end), kw))
         return args
 
+    def _chain(self, start, end):
+        """`name(.field)*` in [start, end) (a DOTTED match): Name, then Fields."""
+        t = self.t
+        m = _NAME_RE.match(t, start)
+        pos = m.end()
+        e = A.Name(Span(self.src, start, pos), m.group())
+        while True:
+            while pos < end and t[pos] in " \t":
+                pos += 1
+            if pos >= end:
+                return e
+            pos += 1
+            while t[pos] in " \t":
+                pos += 1
+            m = _NAME_RE.match(t, pos)
+            pos = m.end()
+            e = A.Field(Span(self.src, start, pos), e, m.group())
+
+    def v_SIMPLE(self, n):
+        return self._simple(n.start, n.end)
+
+    def _simple(self, start, end):
+        """A SIMPLE match: a name with its fields, a number or a plain string."""
+        t = self.t
+        c = t[start]
+        if c == '"':
+            while t[end - 1] in " \t":
+                end -= 1
+            raw = self.src.text[start + 1:end - 1]
+            return A.StringLit(Span(self.src, start, end), [_unescape(raw)] if raw else [])
+        if c in "0123456789":
+            while t[end - 1] in " \t":
+                end -= 1
+            tx = t[start:end]
+            if _is_float(tx):
+                return A.FloatLit(Span(self.src, start, end), _float_value(tx))
+            return A.IntLit(Span(self.src, start, end), _int_value(tx))
+        return self._chain(start, end)
+
+    def v_DOTTED(self, n):
+        return self._chain(n.start, n.end)
+
+    def v_SIMPLE_TYPE(self, n):
+        return A.TName(self.nspan(n), self.path(n), [])
+
     def v_primary(self, n):
         c = n.children[0]
         k = c.expr_name
-        if k == "IDENT":
-            return A.Name(self.nspan(c), self.name(c))
         if k == "NUMBER":
             t = self.tok(c)
             if _is_float(t):
