@@ -164,15 +164,14 @@ def _arm_timeout(seconds: float):
 
 
 def _check(args) -> int:
-    from .driver import load_program
+    from .driver import check_project
     from .errors import MeshError, report
     try:
-        program = _in_big_thread(
-            lambda: load_program(args.file, check=True, parse_only=args.parse_only))
+        accepted = _in_big_thread(lambda: check_project(args.file, parse_only=args.parse_only))
     except MeshError as e:
         report(e)
         return EXIT_COMPILE
-    return 0 if program is not None else EXIT_COMPILE
+    return 0 if accepted else EXIT_COMPILE
 
 
 def _parse(args) -> int:

@@ -73,8 +73,9 @@ def parse_project(path: str) -> Optional[dict[str, M.ModuleSource]]:
     return sources
 
 
-def typecheck(sources, program) -> bool:
-    """Run the type checker when it is enabled; report; True when accepted."""
+def typecheck(sources, program, reported: Optional[list] = None) -> bool:
+    """Run the type checker when it is enabled; report; True when accepted.
+    The warnings reported are also appended to `reported` when given."""
     if os.environ.get("MESH_TYPECHECK", "1") in ("0", "", "false"):
         return True
     try:
@@ -85,6 +86,8 @@ def typecheck(sources, program) -> bool:
     result = check_program([(n, sources[n].ast) for n in order])
     for w in getattr(result, "warnings", []):
         report(w)
+        if reported is not None:
+            reported.append(w)
     for e in result.errors:
         report(e)
     if result.errors:
@@ -131,7 +134,9 @@ def _is_item(node) -> bool:
 
 
 def load_program(path: str, check: bool = True, parse_only: bool = False,
-                 require_main: bool = True):
+                 require_main: bool = True, reported: Optional[list] = None):
+    """Parse, check and compile a program; None when an error was reported.
+    `reported` collects the warnings reported on the way."""
     from .eval.program import Program
     sources = parse_project(path)
     if sources is None:
@@ -140,7 +145,7 @@ def load_program(path: str, check: bool = True, parse_only: bool = False,
         return sources
     program = Program()
     try:
-        if check and not typecheck(sources, program):
+        if check and not typecheck(sources, program, reported):
             return None
         program.load_project(sources)
     except RecursionError:
@@ -155,6 +160,126 @@ def load_program(path: str, check: bool = True, parse_only: bool = False,
                 e.span = Span(sources["Main"].source, 0, 0)
             raise
     return program
+
+
+# ---------------------------------------------------------------- mesh check
+
+def check_project(path: str, parse_only: bool = False) -> bool:
+    """`mesh check`: parse, type-check and compile without running; report
+    the diagnostics; True when the program is accepted.
+
+    An accepted program's outcome (the warnings it reported) is cached in
+    the `check` cache folder under a key made of the path, module name and
+    text of every file of the project and of the interpreter's version
+    (syntax/cache.py `interpreter_stamp`): when nothing changed, the same
+    warnings are reported again without parsing, checking or compiling. A
+    rejected program is never cached, and any change to a file (or to the
+    set of files) is a different key, so everything is checked again."""
+    if parse_only:
+        return load_program(path, check=True, parse_only=True) is not None
+    entry = _outcome_entry(path)
+    if entry is not None and _outcome_replay(*entry):
+        return True
+    reported: list = []
+    program = load_program(path, check=True, reported=reported)
+    if program is None:
+        return False
+    if entry is not None:
+        _outcome_store(entry[0], entry[1], reported)
+    return True
+
+
+_OUTCOME_VERSION = "check-outcome-1"
+
+
+def _outcome_entry(path: str):
+    """(cache file, [(display path, text) of every file]) or None when the
+    outcome cannot be cached (caching off, checker off, unreadable files)."""
+    if os.environ.get("MESH_TYPECHECK", "1") in ("0", "", "false"):
+        return None
+    from .syntax import cache
+    folder = cache.cache_dir("check")
+    if folder is None:
+        return None
+    try:
+        root, files = find_project(path)
+    except MeshError:
+        return None     # reported by the real run
+    single = len(files) == 1 and files[0].name != "main.mpl"
+    parts = [_OUTCOME_VERSION, cache.interpreter_stamp(), str(len(files))]
+    texts = []
+    for rel in files:
+        full = root / rel
+        try:
+            data = full.read_bytes()
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        name = "Main" if single else M.module_name_for(rel)
+        parts += [str(full), name, data]
+        texts.append((str(full), text))
+    return folder / f"outcome-{cache.digest(*parts)}.marshal", texts
+
+
+def _outcome_replay(entry: Path, texts) -> bool:
+    """Report the cached warnings again; False when there is no usable entry."""
+    import marshal
+    from . import errors
+    try:
+        with open(entry, "rb") as f:
+            data = marshal.loads(f.read())
+        if type(data) is not tuple or len(data) != 2 or data[0] != _OUTCOME_VERSION:
+            return False
+        diags = []
+        files = {}
+        for kind, message, where, code, help_, notes in data[1]:
+            cls = getattr(errors, kind)
+            if not (isinstance(cls, type) and issubclass(cls, errors.MeshError)):
+                return False
+            span = None
+            if where is not None:
+                index, shown, start, end = where
+                src = files.get((index, shown))
+                if src is None:
+                    src = files[(index, shown)] = SourceFile(shown, texts[index][1])
+                span = Span(src, start, end)
+            diags.append(cls(message, span, code=code, help=help_, notes=list(notes)))
+    except Exception:
+        return False
+    for d in diags:
+        report(d)
+    return True
+
+
+def _outcome_store(entry: Path, texts, reported) -> None:
+    import marshal
+    from . import errors
+    from .syntax import cache
+    out = []
+    for d in reported:
+        kind = type(d).__name__
+        if getattr(errors, kind, None) is not type(d):
+            return
+        where = None
+        if d.span is not None:
+            f = d.span.file
+            index = next((i for i, (shown, text) in enumerate(texts)
+                          if shown == f.path and text == f.text), None)
+            if index is None:
+                index = next((i for i, (_, text) in enumerate(texts) if text == f.text), None)
+            if index is None:
+                return      # a diagnostic outside the project's files: not cached
+            where = (index, f.path, d.span.start, d.span.end)
+        try:
+            notes = tuple(str(n) for n in d.notes)
+        except TypeError:
+            return
+        out.append((kind, str(d.message), where, d.code, d.help, notes))
+    try:
+        data = marshal.dumps((_OUTCOME_VERSION, tuple(out)))
+    except ValueError:
+        return
+    cache.write_atomic(entry, data)
 
 
 def run_program(program) -> int:

@@ -57,7 +57,8 @@ def files_digest(paths) -> str:
     h = _hash(digest_size=20)
     for p in paths:
         try:
-            data = Path(p).read_bytes()
+            with open(p, "rb") as f:
+                data = f.read()
         except OSError:
             data = b""
         h.update(b"%d:" % len(data))
@@ -89,11 +90,41 @@ def _grammar_stamp() -> str:
     """The grammar and builder are part of the key: a changed parser never
     reads an AST another version wrote."""
     here = Path(__file__).resolve().parent
-    return digest(__version__, files_digest(here / name for name in
-                                            ("mesh.peg", "parser.py", "ast.py", "cache.py")))
+    try:    # the grammar(s), the parser, the AST classes and this file
+        names = sorted(e.name for e in os.scandir(here)
+                       if e.name.endswith((".peg", ".py")) and e.is_file())
+    except OSError:
+        names = []
+    return digest(__version__, "\0".join(names), files_digest(here / n for n in names))
 
 
 _STAMP: Optional[str] = None
+_INTERPRETER_STAMP: Optional[str] = None
+
+
+def interpreter_stamp() -> str:
+    """The whole interpreter's version: the name, size and modification time
+    of every .py/.peg/.mpl file of the package and of the stdlib folder (as
+    Python's own .pyc files are validated), and the Python version. A cache
+    of anything beyond parsing (a check's outcome) is keyed by it."""
+    global _INTERPRETER_STAMP
+    if _INTERPRETER_STAMP is None:
+        import sys
+        pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        parts = [__version__, sys.version]
+        for i, base in enumerate((pkg, os.path.join(os.path.dirname(pkg), "stdlib"))):
+            for dirpath, dirnames, filenames in os.walk(base):
+                dirnames[:] = sorted(d for d in dirnames
+                                     if d != "__pycache__" and not d.startswith("."))
+                for fn in sorted(filenames):
+                    if fn.endswith((".py", ".peg", ".mpl")):
+                        try:
+                            st = os.stat(os.path.join(dirpath, fn))
+                        except OSError:
+                            continue
+                        parts.append(f"{i}{dirpath[len(base):]}/{fn}:{st.st_size}:{st.st_mtime_ns}")
+        _INTERPRETER_STAMP = digest(*parts)
+    return _INTERPRETER_STAMP
 
 
 def stamp() -> str:
