@@ -6,7 +6,6 @@ run-time panic in the main process (as the reference's Rust runtime);
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import threading
@@ -24,7 +23,8 @@ STACK_BYTES = 1024 * 1024 * 1024
 RECURSION_LIMIT = 400_000
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser():
+    import argparse
     p = argparse.ArgumentParser(
         prog="mesh",
         description="mesh_interp: run, check and explore Mesh programs without a native toolchain.")
@@ -62,15 +62,30 @@ def main(argv=None) -> int:
         _flush_and_exit(EXIT_INTERRUPT)
 
 
+def _plain_args(argv):
+    """`run FILE` and `check FILE`, the common cases, read without argparse
+    (importing it and its gettext/locale set-up costs milliseconds at every
+    start): the namespace argparse would give, or None for anything else."""
+    if len(argv) != 2 or argv[0] not in ("run", "check") or not argv[1] \
+            or argv[1].startswith("-"):
+        return None
+    from types import SimpleNamespace
+    if argv[0] == "run":
+        return SimpleNamespace(command="run", file=argv[1], timeout=None, no_check=False)
+    return SimpleNamespace(command="check", file=argv[1], parse_only=False)
+
+
 def _main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
-    if not argv:
-        if sys.stdin.isatty():
-            return _repl()
-        parser.print_help()
-        return 2
-    args = parser.parse_args(argv)
+    args = _plain_args(argv)
+    if args is None:
+        parser = build_parser()
+        if not argv:
+            if sys.stdin.isatty():
+                return _repl()
+            parser.print_help()
+            return 2
+        args = parser.parse_args(argv)
     if args.command == "run":
         return _run(args)
     if args.command == "check":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -37,13 +36,28 @@ def discover(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
-@dataclass
 class ModuleSource:
-    name: str
-    path: Path                # as shown to the user
-    source: SourceFile
-    ast: Optional[A.Module] = None
-    imports: list = field(default_factory=list)   # (dotted path, span)
+    """One module of a project (a plain class: a dataclass costs milliseconds
+    to define at every start; equality and repr are the dataclass ones)."""
+    _fields = ("name", "path", "source", "ast", "imports")
+    __hash__ = None
+
+    def __init__(self, name: str, path: Path, source: SourceFile,
+                 ast: Optional[A.Module] = None, imports: Optional[list] = None):
+        self.name = name
+        self.path = path            # as shown to the user
+        self.source = source
+        self.ast = ast
+        self.imports = [] if imports is None else imports   # (dotted path, span)
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return all(getattr(self, f) == getattr(other, f) for f in self._fields)
+        return NotImplemented
+
+    def __repr__(self):
+        return "ModuleSource(%s)" % ", ".join("%s=%r" % (f, getattr(self, f))
+                                               for f in self._fields)
 
 
 def import_paths(mod: A.Module) -> list[tuple[str, Span]]:

@@ -110,16 +110,17 @@ def test_cache_off_still_checks(fresh_cache, monkeypatch):
     assert not (fresh_cache / "check").exists()
 
 
-def test_key_follows_the_stdlib_text(tmp_path):
+def test_key_follows_the_stdlib_files(tmp_path):
     d = tmp_path / "stdlib"
     d.mkdir()
     (d / "A.mpl").write_text("pub fn f() -> Int\n")
-    files = envcache._stdlib_files(d)
-    k1 = envcache._key(d, files)
+    k1 = envcache._key(envcache._stat_key(d))
+    assert envcache._key(envcache._stat_key(d)) == k1
     (d / "A.mpl").write_text("pub fn f() -> String\n")
-    assert envcache._key(d, files) != k1
+    k2 = envcache._key(envcache._stat_key(d))
+    assert k2 != k1
     (d / "B.mpl").write_text("")
-    assert envcache._key(d, envcache._stdlib_files(d)) != envcache._key(d, files)
+    assert envcache._key(envcache._stat_key(d)) not in (k1, k2)
 
 
 # ---------------------------------------------------------------- `mesh check` outcomes

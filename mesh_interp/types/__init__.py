@@ -24,7 +24,6 @@ CheckResult
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checker import Checker
@@ -32,12 +31,18 @@ from .checker import Checker
 _STDLIB_CACHE: dict = {}
 
 
-@dataclass
 class CheckResult:
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    types: dict = field(default_factory=dict)
-    gaps: set = field(default_factory=set)
+    __slots__ = ("errors", "warnings", "types", "gaps")
+
+    def __init__(self, errors=None, warnings=None, types=None, gaps=None):
+        self.errors = [] if errors is None else errors
+        self.warnings = [] if warnings is None else warnings
+        self.types = {} if types is None else types
+        self.gaps = set() if gaps is None else gaps
+
+    def __repr__(self):
+        return (f"CheckResult(errors={self.errors!r}, warnings={self.warnings!r}, "
+                f"types={self.types!r}, gaps={self.gaps!r})")
 
     def map_get_zero(self, call):
         return self.types.get(call, {}).get("map_get_zero")

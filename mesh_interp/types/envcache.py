@@ -3,9 +3,10 @@
 Every check starts from the same state: a Checker whose registry, prelude
 and module tables hold what the 30-odd `stdlib/*.mpl` files declare. Building
 it means loading every stdlib AST and walking it; instead the finished state
-is pickled once, under a key made of the contents of the stdlib files, of the
-checker's own source and of the parser's version (syntax/cache.py `stamp`), in
-the `check` folder of the cache (`cache_dir("check")`, safe to delete). Each
+is pickled once, under a key made of the interpreter's version (the name, size
+and modification time of each of its source files and stdlib files, as
+Python validates its .pyc files: syntax/cache.py `interpreter_stamp`), in the
+`check` folder of the cache (`cache_dir("check")`, safe to delete). Each
 check unpickles its own copy (checking mutates type variables in place). The
 pickled bytes are also kept in memory for the REPL's many checks.
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 import itertools
 import os
 import pickle
-import sys
 from pathlib import Path
 from typing import Optional
 
@@ -85,37 +85,36 @@ def loads(data: bytes) -> Checker:
     return c
 
 
-def _stdlib_files(d: Path) -> list:
+def _stat_key(d: Path) -> tuple:
+    """The stdlib folder and the name, size and modification time of each of
+    its .mpl files."""
     try:
-        return sorted(e.path for e in os.scandir(d) if e.name.endswith(".mpl") and e.is_file())
+        files = sorted(e.path for e in os.scandir(d) if e.name.endswith(".mpl") and e.is_file())
     except OSError:
-        return []
+        files = []
+    key = [str(d)]
+    for f in files:
+        try:
+            st = os.stat(f)
+            key.append((f, st.st_size, st.st_mtime_ns))
+        except OSError:
+            key.append((f, None, None))
+    return tuple(key)
 
 
-def _key(d: Path, files: list) -> str:
+def _key(stat_key: tuple) -> str:
+    """The snapshot's file name: the interpreter's version (every source file
+    of the package and of stdlib/, syntax/cache.py `interpreter_stamp`), the
+    Python version, and the stdlib files."""
     from ..syntax import cache
-    here = Path(__file__).resolve().parent
-    own = sorted(str(p) for p in here.glob("*.py"))
-    own += [str(here.parent / "source.py"), str(here.parent / "errors.py")]
-    names = "\0".join(os.path.basename(f) for f in files)
-    return cache.digest("checker-stdlib-1", sys.version, cache.stamp(),
-                        cache.files_digest(own), names, cache.files_digest(files))
+    return cache.digest("checker-stdlib-2", cache.interpreter_stamp(), repr(stat_key))
 
 
 def stdlib_checker() -> Checker:
     """A fresh Checker with the interpreter's standard library loaded (as
     `Checker(load_stdlib())`), from the snapshot when there is one."""
     from . import _stdlib_dir, load_stdlib
-    d = _stdlib_dir()
-    files = _stdlib_files(d)
-    stat_key = [str(d)]
-    for f in files:
-        try:
-            st = os.stat(f)
-            stat_key.append((f, st.st_mtime_ns, st.st_size))
-        except OSError:
-            stat_key.append((f, None))
-    stat_key = tuple(stat_key)
+    stat_key = _stat_key(_stdlib_dir())
     if _MEMO[0] == stat_key:
         try:
             return loads(_MEMO[1])
@@ -125,7 +124,7 @@ def stdlib_checker() -> Checker:
     folder = cache.cache_dir("check")
     path: Optional[Path] = None
     if folder is not None:
-        path = folder / f"stdlib-{_key(d, files)}.pickle"
+        path = folder / f"stdlib-{_key(stat_key)}.pickle"
         try:
             data = path.read_bytes()
             checker = loads(data)

@@ -1,23 +1,56 @@
 """Type and trait registries shared by all modules of a program."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
 
 from .ty import (TCon, TFun, TTuple, TVar, Type, VarSupply, can_unify, prune,
                  subst_vars, free_vars, INT, FLOAT, STRING, BOOL, UNIT, ANY)
 
 
-@dataclass
-class StructInfo:
-    name: str
-    generics: list[str]
-    gvars: list[TVar]                  # placeholder vars for the generics
-    fields: list[tuple[str, Type]]     # field types mention gvars
-    module: str
-    derives: Optional[list[str]]
-    is_pub: bool = False
-    node: object = None
+class _Record:
+    """What the records below kept from being dataclasses: the fields in
+    order (`_fields`), equality by fields, the dataclass repr. (Plain classes
+    because defining dataclasses costs milliseconds at every start.)"""
+    _fields: tuple = ()
+    __hash__ = None
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (tuple(getattr(self, f) for f in self._fields)
+                    == tuple(getattr(other, f) for f in other._fields))
+        return NotImplemented
+
+    def __repr__(self):
+        key = id(self)
+        if key in _IN_REPR:         # VariantInfo.sum -> SumInfo.variants -> ...
+            return "..."
+        _IN_REPR.add(key)
+        try:
+            return "%s(%s)" % (type(self).__qualname__,
+                               ", ".join("%s=%r" % (f, getattr(self, f)) for f in self._fields))
+        finally:
+            _IN_REPR.discard(key)
+
+
+_IN_REPR: set = set()
+
+
+class StructInfo(_Record):
+    _fields = ("name", "generics", "gvars", "fields", "module", "derives", "is_pub", "node")
+
+    def __init__(self, name: str, generics: list[str],
+                 gvars: list[TVar],                  # placeholder vars for the generics
+                 fields: list[tuple[str, Type]],     # field types mention gvars
+                 module: str, derives: Optional[list[str]], is_pub: bool = False,
+                 node: object = None):
+        self.name = name
+        self.generics = generics
+        self.gvars = gvars
+        self.fields = fields
+        self.module = module
+        self.derives = derives
+        self.is_pub = is_pub
+        self.node = node
 
     def field_type(self, fname: str):
         for n, t in self.fields:
@@ -26,22 +59,30 @@ class StructInfo:
         return None
 
 
-@dataclass
-class VariantInfo:
-    name: str
-    fields: list[Type]                 # mention the sum's gvars
-    sum: "SumInfo" = None
+class VariantInfo(_Record):
+    _fields = ("name", "fields", "sum")
+
+    def __init__(self, name: str,
+                 fields: list[Type],                 # mention the sum's gvars
+                 sum: "SumInfo" = None):
+        self.name = name
+        self.fields = fields
+        self.sum = sum
 
 
-@dataclass
-class SumInfo:
-    name: str
-    generics: list[str]
-    gvars: list[TVar]
-    variants: list[VariantInfo]
-    module: str
-    derives: Optional[list[str]]
-    is_pub: bool = False
+class SumInfo(_Record):
+    _fields = ("name", "generics", "gvars", "variants", "module", "derives", "is_pub")
+
+    def __init__(self, name: str, generics: list[str], gvars: list[TVar],
+                 variants: list[VariantInfo], module: str, derives: Optional[list[str]],
+                 is_pub: bool = False):
+        self.name = name
+        self.generics = generics
+        self.gvars = gvars
+        self.variants = variants
+        self.module = module
+        self.derives = derives
+        self.is_pub = is_pub
 
     def variant(self, name):
         for v in self.variants:
@@ -50,35 +91,53 @@ class SumInfo:
         return None
 
 
-@dataclass
-class MethodSig:
-    name: str
-    has_self: bool
-    nparams: int                       # excluding self
-    ret: Optional[Type]                # may mention impl generic vars
-    fn_type: Optional[Type] = None     # full type incl. self (if known)
-    has_default: bool = False
+class MethodSig(_Record):
+    _fields = ("name", "has_self", "nparams", "ret", "fn_type", "has_default")
+
+    def __init__(self, name: str, has_self: bool,
+                 nparams: int,                       # excluding self
+                 ret: Optional[Type],                # may mention impl generic vars
+                 fn_type: Optional[Type] = None,     # full type incl. self (if known)
+                 has_default: bool = False):
+        self.name = name
+        self.has_self = has_self
+        self.nparams = nparams
+        self.ret = ret
+        self.fn_type = fn_type
+        self.has_default = has_default
 
 
-@dataclass
-class TraitInfo:
-    name: str
-    methods: dict[str, MethodSig]
-    assoc: list[str]
-    module: str = ""
-    is_pub: bool = True
+class TraitInfo(_Record):
+    _fields = ("name", "methods", "assoc", "module", "is_pub")
+
+    def __init__(self, name: str, methods: dict[str, MethodSig], assoc: list[str],
+                 module: str = "", is_pub: bool = True):
+        self.name = name
+        self.methods = methods
+        self.assoc = assoc
+        self.module = module
+        self.is_pub = is_pub
 
 
-@dataclass
-class ImplInfo:
-    trait: str
-    trait_args: list[Type]
-    for_type: Type                     # pattern; free vars are impl parameters
-    type_name: str
-    methods: dict[str, MethodSig]
-    assoc: dict[str, Type] = field(default_factory=dict)
-    module: str = ""
-    derived: bool = False
+_NEW_DICT = object()
+
+
+class ImplInfo(_Record):
+    _fields = ("trait", "trait_args", "for_type", "type_name", "methods", "assoc", "module",
+               "derived")
+
+    def __init__(self, trait: str, trait_args: list[Type],
+                 for_type: Type,                     # pattern; free vars are impl parameters
+                 type_name: str, methods: dict[str, MethodSig],
+                 assoc: dict[str, Type] = _NEW_DICT, module: str = "", derived: bool = False):
+        self.trait = trait
+        self.trait_args = trait_args
+        self.for_type = for_type
+        self.type_name = type_name
+        self.methods = methods
+        self.assoc = {} if assoc is _NEW_DICT else assoc
+        self.module = module
+        self.derived = derived
 
 
 def _generic_copy(t: Type, extra=()) -> tuple[Type, dict]:
