@@ -458,7 +458,7 @@ class _Builder:
         return A.Module(Span(self.src, 0, len(self.src.text)), items)
 
     def v_block(self, n):
-        stmts = [self.b(c.children[0]) for c in n.children[1].children]
+        stmts = [self.b(c.children[1]) for c in n.children[1].children]
         if stmts:
             sp = Span(self.src, stmts[0].span.start, stmts[-1].span.end)
         else:
@@ -1028,6 +1028,12 @@ class _Builder:
     def v_DOTTED(self, n):
         return self._chain(n.start, n.end)
 
+    v_SIMPLE_ARG = v_SIMPLE_EXPR
+
+    def v_dotted_call(self, n):
+        f = self._chain(n.start, self.t.index("(", n.start))
+        return A.Call(self.nspan(n), f, self._args(n))
+
     def v_SIMPLE_TYPE(self, n):
         return A.TName(self.nspan(n), self.path(n), [])
 
@@ -1104,7 +1110,7 @@ class _Builder:
     def _arms(self, zom):
         arms = []
         for it in zom.children:
-            a = it.children[0]
+            a = it.children[1]
             pat, guard, _, body = a.children
             g = self.b(guard.children[0].children[1]) if guard.children else None
             bd = self.b(body)
