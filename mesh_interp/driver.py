@@ -78,21 +78,35 @@ def typecheck(sources, program, reported: Optional[list] = None) -> bool:
     The warnings reported are also appended to `reported` when given."""
     if os.environ.get("MESH_TYPECHECK", "1") in ("0", "", "false"):
         return True
-    try:
-        from .types import check_program
-    except ImportError:
-        return True
     order = M.load_order(sources)
-    result = check_program([(n, sources[n].ast) for n in order])
-    for w in getattr(result, "warnings", []):
+    # an accepted program's warnings and side table are cached (types/resultcache.py)
+    from .types import resultcache
+    modules = [(n, sources[n]) for n in order]
+    entry = resultcache.entry_path(modules)
+    hit = resultcache.load(entry, modules) if entry is not None else None
+    if hit is not None:
+        warnings, types = hit
+        errors = []
+    else:
+        try:
+            from .types import check_program
+        except ImportError:
+            return True
+        result = check_program([(n, sources[n].ast) for n in order])
+        warnings = getattr(result, "warnings", [])
+        errors = result.errors
+        types = getattr(result, "types", None)
+        if not errors and entry is not None and types is not None:
+            resultcache.store(entry, modules, warnings, types)
+    for w in warnings:
         report(w)
         if reported is not None:
             reported.append(w)
-    for e in result.errors:
+    for e in errors:
         report(e)
-    if result.errors:
+    if errors:
         return False
-    program.type_table = getattr(result, "types", None)
+    program.type_table = types
     return True
 
 

@@ -273,3 +273,163 @@ def test_mesh_check_cached_end_to_end(tmp_path):
     (tmp_path / "p" / "util.mpl").write_text("pub fn f() -> Int = \"no\"\n")
     third = run_mesh("check", str(main), env=env)
     assert third.returncode == 1 and "error" in third.stderr
+
+
+# ---------------------------------------------------------------- the run-time check result
+
+from mesh_interp.types import resultcache  # noqa: E402
+
+SIDE_TABLE_PROGRAM = '''struct Acc do
+  n :: Int
+end
+
+type AppError do
+  Bad(String)
+end
+
+impl From<String> for AppError do
+  fn from(s :: String) -> AppError do
+    Bad(s)
+  end
+end
+
+interface Shape do
+  fn area(self) -> Float
+end
+
+struct Sq do
+  s :: Float
+end
+
+impl Shape for Sq do
+  fn area(self) -> Float do
+    self.s * self.s
+  end
+end
+
+fn parse(s :: String) -> Result<Int, String> do
+  if String.length(s) > 0 do
+    Ok(String.length(s))
+  else
+    Err("empty")
+  end
+end
+
+fn run(s :: String) -> Result<Int, AppError> do
+  let n = parse(s)?
+  Ok(n + 1)
+end
+
+fn main() do
+  let m = Map.new() |> Map.put("a", 1)
+  let z = Map.get(m, "zzz")
+  let sq = Sq { s: 2.0 }
+  println("${z} ${sq.area()} ${"abc".length()}")
+  case run("") do
+    Ok(n) -> println("${n}")
+    Err(_) -> println("err")
+  end
+  case 1 do
+    _ -> println("x")
+    2 -> println("y")
+  end
+end
+'''
+
+
+def _sources(root):
+    return driver.parse_project(str(root / "main.mpl"))
+
+
+def _positions(sources, table):
+    """The side table with nodes replaced by (module, position) and types shown."""
+    from mesh_interp import modules as M
+    order = M.load_order(sources)
+    where = {}
+    for m, name in enumerate(order):
+        for i, n in enumerate(resultcache._walk(sources[name].ast)):
+            where.setdefault(id(n), (m, i))
+
+    def plain(v):
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, tuple):
+            return tuple(plain(x) for x in v)
+        if type(v).__module__.endswith("types.ty"):
+            return ("type", show(v))
+        return v
+    return {where[id(k)]: plain(v) for k, v in table.items()}
+
+
+def test_run_check_result_round_trips(fresh_cache, tmp_path, capsys, monkeypatch):
+    from mesh_interp.eval.program import Program
+    root = tmp_path / "p"
+    project(root, {"main.mpl": SIDE_TABLE_PROGRAM, "util.mpl": UTIL})
+    s1 = _sources(root)
+    p1 = Program()
+    assert driver.typecheck(s1, p1)
+    err1 = capsys.readouterr().err
+    assert "warning" in err1
+    [entry] = (fresh_cache / "check").glob("typecheck-*.pickle")
+    facts = _positions(s1, p1.type_table)
+    kinds = {k for v in facts.values() for k in v}
+    assert {"type", "map_get_zero", "from", "impl", "stdlib"} <= kinds
+    # the second time the checker is not used at all
+    import mesh_interp.types as T
+    monkeypatch.setattr(T, "check_program", no_load)
+    s2 = _sources(root)
+    p2 = Program()
+    assert driver.typecheck(s2, p2)
+    assert capsys.readouterr().err == err1
+    assert _positions(s2, p2.type_table) == facts
+    # every key is a node of the new trees
+    ids = {id(n) for name in s2 for n in resultcache._walk(s2[name].ast)}
+    assert all(id(k) in ids for k in p2.type_table)
+    # a changed module is checked again
+    (root / "util.mpl").write_text(UTIL + "\n")
+    s3 = _sources(root)
+    with pytest.raises(AssertionError):
+        driver.typecheck(s3, Program())
+
+
+def test_run_uses_the_cached_result_end_to_end(tmp_path):
+    from conftest import run_mesh
+    root = tmp_path / "p"
+    project(root, {"main.mpl": SIDE_TABLE_PROGRAM, "util.mpl": UTIL})
+    env = {"MESH_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    runs = [run_mesh("run", str(root / "main.mpl"), env=env) for _ in range(2)]
+    off = run_mesh("run", str(root / "main.mpl"), env={**env, "MESH_CACHE": "0"})
+    assert runs[0].returncode == runs[1].returncode == off.returncode == 0
+    assert runs[0].stdout == runs[1].stdout == off.stdout == "0 4 3\nerr\nx\n"
+    assert runs[0].stderr == runs[1].stderr == off.stderr
+    assert list((tmp_path / "cache" / "check").glob("typecheck-*.pickle"))
+
+
+def test_rejected_programs_are_not_cached(fresh_cache, tmp_path, capsys):
+    from mesh_interp.eval.program import Program
+    root = tmp_path / "p"
+    project(root, {"main.mpl": 'fn main() do\n  let x :: Int = "no"\nend\n'})
+    for _ in range(2):
+        assert not driver.typecheck(_sources(root), Program())
+        assert "E0001" in capsys.readouterr().err
+    assert not list((fresh_cache / "check").glob("typecheck-*"))
+
+
+def test_damaged_check_result_is_ignored(fresh_cache, tmp_path, capsys):
+    from mesh_interp.eval.program import Program
+    root = tmp_path / "p"
+    project(root, {"main.mpl": SIDE_TABLE_PROGRAM})
+    p1 = Program()
+    s1 = _sources(root)
+    assert driver.typecheck(s1, p1)
+    err = capsys.readouterr().err
+    facts = _positions(s1, p1.type_table)
+    [entry] = (fresh_cache / "check").glob("typecheck-*.pickle")
+    good = entry.read_bytes()
+    for junk in (b"", b"junk", good[:-20], good.replace(b"typecheck-result-1", b"typecheck-result-0")):
+        entry.write_bytes(junk)
+        s = _sources(root)
+        p = Program()
+        assert driver.typecheck(s, p)
+        assert capsys.readouterr().err == err
+        assert _positions(s, p.type_table) == facts

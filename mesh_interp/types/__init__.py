@@ -26,8 +26,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .checker import Checker
-
 _STDLIB_CACHE: dict = {}
 
 
@@ -95,6 +93,7 @@ def load_stdlib(path=None) -> dict:
 def check_program(modules, stdlib=None) -> CheckResult:
     if stdlib is not None and isinstance(stdlib, (str, os.PathLike)):
         stdlib = load_stdlib(stdlib)
+    from .checker import Checker
     try:
         if stdlib is None:
             # the interpreter's own stdlib: its environment comes from the cache
