@@ -23,6 +23,7 @@ literals get their real value (upstream evaluates them to 0, syntax.md §5.1).
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -1205,6 +1206,12 @@ def parse(source: SourceFile) -> A.Module:
     old_limit = sys.getrecursionlimit()
     if old_limit < 20000:
         sys.setrecursionlimit(20000)
+    # The parse builds hundreds of thousands of short-lived, acyclic objects
+    # (parsimonious nodes, packrat cache entries): reference counting frees
+    # them, and the cyclic collector, which they would trigger again and
+    # again (scanning every live object each time), is paused meanwhile.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         pre = _prepass(source)
         try:
@@ -1221,6 +1228,8 @@ def parse(source: SourceFile) -> A.Module:
         raise MeshParseError(f"internal parser error: {type(e).__name__}: {e}",
                              Span(source, 0, 0)) from None
     finally:
+        if gc_was_enabled:
+            gc.enable()
         if old_limit < 20000:
             sys.setrecursionlimit(old_limit)
 
