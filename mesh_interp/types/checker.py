@@ -1314,8 +1314,10 @@ class Checker:
             tr = OP_TRAITS[op]
             if is_unknown(r):
                 return r
-            if self.reg.has_impl(tr, r):
-                out = self.reg.assoc_type(tr, "Output", r)
+            impl = self.reg.find_impl(tr, r)     # has_impl + assoc_type, one lookup
+            if impl is not None:
+                out = (instantiate_impl_member(impl, r, impl.assoc["Output"])
+                       if "Output" in impl.assoc else None)
                 return out if out is not None else r
             if self._known_without(r, tr):
                 self.err("E0006", f"{show(r)} does not implement {tr}", e,

@@ -220,6 +220,14 @@ def _type_matches(pattern: Type, ty: Type) -> bool:
 def instantiate_impl_member(impl: ImplInfo, ty: Type, member: Type) -> Type:
     """Type `member` of impl (mentioning impl vars) instantiated for receiver ty."""
     from .ty import unify, UnifyError
+    if not free_vars(impl.for_type, {}) and not free_vars(member, {}):
+        # no impl parameters (`impl Add for Int`): nothing to rename, the copies
+        # would be the very same types
+        try:
+            unify(impl.for_type, ty)
+        except UnifyError:
+            pass
+        return subst_vars(member, {})
     copy_for, mapping = _generic_copy(impl.for_type)
     fv = free_vars(member, {})
     supply = VarSupply()
