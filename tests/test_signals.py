@@ -63,13 +63,13 @@ end
 """
 
 
-def start(tmp_path, source: str) -> subprocess.Popen:
+def start(tmp_path, source: str, stdin=subprocess.DEVNULL, env=None) -> subprocess.Popen:
     path = tmp_path / "prog.mpl"
     path.write_text(source)
-    env = dict(os.environ)
+    env = dict(os.environ, **(env or {}))
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     p = subprocess.Popen([sys.executable, "-m", "mesh_interp", "run", str(path)], cwd=REPO_ROOT,
-                         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         env=env, stdin=stdin, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     assert p.stdout.readline().strip() == "ready"
     return p
@@ -158,3 +158,28 @@ def test_callback_runs_when_main_only_sleeps(tmp_path):
     out, err = p.communicate(timeout=30)
     assert p.returncode == 0, err
     assert out == "callback ran\n"
+
+
+STUCK = """
+fn main() do
+  Process.on_shutdown(fn() do
+    println("callback ran")
+  end)
+  println("ready")
+  let line = IO.read_line()
+  println("got a line")
+end
+"""
+
+
+def test_runtime_stuck_in_a_blocking_call_is_ended_after_the_bound(tmp_path):
+    # main blocks the runtime's thread reading stdin (kept open, never
+    # written): the shutdown cannot start, so the watchdog ends the program
+    # after MESH_SHUTDOWN_TIMEOUT + 5 s, as a second signal would
+    p = start(tmp_path, STUCK, stdin=subprocess.PIPE, env={"MESH_SHUTDOWN_TIMEOUT": "0"})
+    p.send_signal(signal.SIGTERM)
+    code = p.wait(60)
+    err = p.stderr.read()
+    p.stdin.close()
+    assert code == 128 + signal.SIGTERM
+    assert "[mesh-rt] shutdown: the program did not respond; exiting" in err

@@ -689,8 +689,10 @@ class _Connection:
                 _eprint("[mesh-rt] HTTP parse error: malformed request line: ")
             self._close()
             return False
-        self.keep = False           # answer, then close
-        return True
+        if self.state == _CLOSING:
+            return False
+        self.keep = False           # answer, then close (TLS cannot half-close)
+        return self.transport.get_extra_info("sslcontext") is None
 
     def connection_lost(self, exc):
         self.state = _CLOSING
