@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -69,6 +68,7 @@ def files_digest(paths) -> str:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a cache entry so that a reader never sees half of it; errors are
     ignored (a cache is an optimisation only)."""
+    import tempfile
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
