@@ -118,8 +118,9 @@ def inputs(upstream: str | None, n_mutants: int, sample: int = 0) -> list[tuple[
 
 
 def dump(x, depth=0):
-    """A plain, comparable picture of an AST value (every field of every node)."""
-    from dataclasses import is_dataclass
+    """A plain, comparable picture of an AST value (every field of every node):
+    the same for the AST as dataclasses and as `_fields` classes."""
+    from dataclasses import fields, is_dataclass
     if depth > 5000:
         raise RecursionError
     if isinstance(x, (str, int, float, bool)) or x is None:
@@ -128,13 +129,10 @@ def dump(x, depth=0):
         return (type(x).__name__, tuple(dump(v, depth + 1) for v in x))
     if type(x).__name__ == "Span":
         return ("@", x.start, x.end, x.file.path)
-    if is_dataclass(x):
-        slots = []
-        for klass in type(x).__mro__:
-            for s in getattr(klass, "__slots__", ()):
-                if s not in slots and not s.startswith("__"):
-                    slots.append(s)
-        names = slots or list(vars(x))
+    names = getattr(type(x), "_fields", None)
+    if names is None and is_dataclass(x):
+        names = [f.name for f in fields(x)]
+    if names is not None:
         return (type(x).__name__, tuple((s, dump(getattr(x, s, "<unset>"), depth + 1))
                                         for s in names))
     return ("?", type(x).__name__, repr(x))
@@ -157,6 +155,36 @@ def record(items: list[tuple[str, str]]) -> dict:
             r = ("recursion",)
         res[name] = r
     return res
+
+
+def grammars_disagree(items: list[tuple[str, str]]) -> list[str]:
+    """Inputs that one of the two grammars of this tree's parser (mesh.peg,
+    which parses, and mesh_errors.peg, which words the errors) matches and
+    the other does not."""
+    from mesh_interp.errors import MeshError
+    from mesh_interp.source import SourceFile
+    from mesh_interp.syntax import parser as P
+    if not hasattr(P, "_error_grammar"):
+        return []
+    fast, slow = P._grammar()["module"], P._error_grammar()["module"]
+    bad = []
+    for name, text in items:
+        try:
+            pre = P._prepass(SourceFile(name, text))
+        except MeshError:
+            continue
+        results = []
+        for g in (fast, slow):
+            try:
+                g.match(pre.text)
+                results.append(True)
+            except RecursionError:
+                results.append(None)
+            except Exception:
+                results.append(False)
+        if results[0] != results[1]:
+            bad.append(name)
+    return bad
 
 
 def compare(old: dict, new: dict, out=sys.stdout) -> int:
@@ -214,7 +242,12 @@ def main(argv=None) -> int:
             old = record_at(args.against, items, Path(d))
     else:
         ap.error("one of --against, --save, --compare")
-    return 1 if compare(old, record(items)) else 0
+    bad = compare(old, record(items))
+    disagree = grammars_disagree(items)
+    for name in disagree[:20]:
+        print(f"GRAMMARS DISAGREE on {name}")
+    print(f"mesh.peg and mesh_errors.peg disagree on {len(disagree)} inputs")
+    return 1 if bad or disagree else 0
 
 
 if __name__ == "__main__":
