@@ -719,3 +719,29 @@ def test_reference_embedded_programs_parse(tmp_path):
     assert len(lines) > 300
     # The only program upstream rejects at parse time: `fn incomplete(` in broken.mpl.
     assert all(ln.startswith("FAIL broken.mpl") for ln in fails), fails
+
+
+# ---------------------------------------------------------------- the grammar kept in __pycache__
+
+def test_kept_grammar_is_reused_and_a_bad_one_replaced(tmp_path):
+    from mesh_interp.syntax import parser as P
+    built = P._compiled_grammar("mesh.peg", str(tmp_path))
+    kept = tmp_path / "mesh.peg.pickle"
+    assert kept.is_file()
+    again = P._compiled_grammar("mesh.peg", str(tmp_path))
+    assert again is not built and set(again) == set(built)
+    src = "fn main() do\n  println(\"${1 + 2}\")\nend\n"
+    pre = P._prepass(SourceFile("t.mpl", src)).text
+    assert again["module"].match(pre).end == built["module"].match(pre).end == len(pre)
+    for junk in (b"", b"not a pickle", kept.read_bytes()[:100]):
+        kept.write_bytes(junk)
+        g = P._compiled_grammar("mesh.peg", str(tmp_path))
+        assert g["module"].match(pre).end == len(pre)
+        assert kept.read_bytes()[:1] == b"\x80"          # rewritten
+    # another key (an edited grammar, another regex version): rebuilt, not loaded
+    import pickle
+    with open(kept, "wb") as fh:
+        pickle.dump("another key", fh)
+        pickle.dump("not a grammar", fh)
+    g = P._compiled_grammar("mesh.peg", str(tmp_path), write=False)
+    assert g["module"].match(pre).end == len(pre)
