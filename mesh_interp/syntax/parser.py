@@ -921,7 +921,7 @@ class _Builder:
         c = n.children[0]
         if c.expr_name == "SIMPLE_EXPR":
             return self.v_SIMPLE_EXPR(c)
-        first, tail = c.children
+        first, tail = c.children      # unary, then !BINOP or binop_tail*
         left = self.b(first)
         if not tail.children:
             return left
@@ -989,7 +989,7 @@ class _Builder:
         return e
 
     def v_postfix(self, n):
-        prim, ops = n.children
+        prim, ops = n.children[0].children      # primary, then !POSTFIX_START or postfix_op*
         e = self.b(prim)
         for o in ops.children:
             c = o.children[1].children[0]
