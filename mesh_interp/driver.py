@@ -361,14 +361,21 @@ def _function_spans(program) -> dict:
 
 def overflow_panic(exc: BaseException, spans: dict) -> MeshPanic:
     """A MeshPanic for a RecursionError, located at the innermost user
-    function found on the overflowing stack (the evaluator's call frames
-    hold the called Function in a local `fn`, Function.__call__ in `self`)."""
+    function found on the overflowing stack (the closure evaluator's call
+    frames hold the called Function in a local `fn`, Function.__call__ in
+    `self`; a function compiled to Python is known by its code object)."""
+    from .eval.pygen import code_owner
     tb = exc.__traceback__
     frames = []
     while tb is not None:
         frames.append(tb.tb_frame)
         tb = tb.tb_next
     for fr in reversed(frames[-2000:]):
+        owner = code_owner(fr.f_code)
+        if owner is not None:
+            name, span = owner
+            return MeshPanic(f"stack overflow: recursion too deep in `{name}`", span,
+                             help="make the recursive call a tail call, or recurse less deeply")
         try:
             loc = fr.f_locals
         except Exception:

@@ -229,6 +229,15 @@ class Compiler:
 
         Returns (run_factory, capture_slots): run_factory(captured_list, fn) -> run.
         """
+        if not captures:
+            from .pygen import generate
+            made = generate(self, name, clauses, ret_type, self_fn, clauses[0].span)
+            if made is not None:
+                pyfn, _info = made
+                if self_fn is not None:
+                    self_fn.py = pyfn
+                run = _positional_run(pyfn)
+                return (lambda captured: run), [], len(clauses[0].params)
         outer = self.ctx
         ctx = FnCtx(outer, name, ret_type)
         if not captures:
@@ -909,7 +918,7 @@ class Compiler:
 
     def c_Try(self, node, tail):
         inner = self.compile_expr(node.expr)
-        convert = self.error_converter()
+        convert = self.error_converter(self.ctx.ret_type if self.ctx is not None else None)
         span = node.span
 
         def ev(f):
@@ -928,11 +937,9 @@ class Compiler:
             raise MeshPanic("`?` applied to a value that is neither Result nor Option", span)
         return ev
 
-    def error_converter(self):
-        """For `?` in a function declared `-> T!E`: convert an error of another
-        type into E with the user's `impl From<X> for E`."""
-        ctx = self.ctx
-        ret = ctx.ret_type if ctx is not None else None
+    def error_converter(self, ret):
+        """For `?` in a function declared `-> T!E` (ret): convert an error of
+        another type into E with the user's `impl From<X> for E`."""
         if ret is None or type(ret) is not A.TName or ret.name != "Result" or len(ret.args) != 2:
             return None
         target = ret.args[1]
@@ -989,12 +996,18 @@ class Compiler:
             return program.method_value(b, name, span)
         return ev
 
-    def static_member(self, node: A.Field):
+    def is_local(self, name: str) -> bool:
+        return self.ctx is not None and self.ctx.lookup(name) is not None
+
+    def static_member(self, node: A.Field, is_local=None):
         """`Module.f`, `Type.Variant`, `Svc.start`, `Type.from_json`... resolved
-        at compile time when the base is a name that is not a local variable."""
+        at compile time when the base is a name that is not a local variable
+        (is_local: how to tell, for another code generator)."""
+        if is_local is None:
+            is_local = self.is_local
         base = node.base
         if type(base) is A.Name:
-            if self.ctx is not None and self.ctx.lookup(base.name) is not None:
+            if is_local(base.name):
                 return None
             return self.program.qualified(self.ns, base.name, node.name, node)
         if type(base) is A.Field:
@@ -1004,7 +1017,7 @@ class Compiler:
             while type(b) is A.Field:
                 parts.append(b.name)
                 b = b.base
-            if type(b) is A.Name and (self.ctx is None or self.ctx.lookup(b.name) is None):
+            if type(b) is A.Name and not is_local(b.name):
                 parts.append(b.name)
                 path = ".".join(reversed(parts))
                 return self.program.qualified(self.ns, path, node.name, node, silent=True)
@@ -1307,6 +1320,12 @@ def _generate(kind: str, operands, consts: dict):
         exec(compile(src, f"<mesh {kind} call>", "exec"), ns)
         fac = _GEN_CACHE[src] = ns["factory"]
     return fac(**env)
+
+
+def _positional_run(pyfn):
+    def run(args):
+        return pyfn(*args)
+    return run
 
 
 def _bounce(r):

@@ -177,13 +177,20 @@ class Program:
         fn = Function(name, arity, None)
 
         def first_run(args):
-            fn.run = compile_run(fn)
+            force()
             return fn.run(args)
+
+        def first_py(*args):
+            force()
+            return fn.py(*args)
         fn.run = first_run
+        fn.py = first_py
 
         def force():
             if fn.run is first_run:
-                fn.run = compile_run(fn)
+                fn.run = run = compile_run(fn)
+                if fn.py is first_py:     # not generated: call the closure body
+                    fn.py = lambda *args: run(args)
         return fn, force
 
     def register_fn(self, ns, compiler, group: list[A.FnDef], pending):

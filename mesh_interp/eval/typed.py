@@ -25,10 +25,21 @@ def specialise_call(program, node, target):
         zero = _ZEROS[kind]
 
         def map_get(m, k):
-            v = m.get(k, _MISSING)
-            return zero if v is _MISSING else v
+            e = m._idx.get(k)       # MeshMap entries are (position, value)
+            return zero if e is None else e[1]
         return map_get
     return target
 
 
 _MISSING = object()
+
+
+def operand_kind(program, node):
+    """The checked type of a BinOp's operands when it is a scalar ("int",
+    "float", "string", "bool"), else None (generic or unchecked)."""
+    return node_info(program, node).get("operand")
+
+
+def interpolated_kind(program, node):
+    """The same for an expression interpolated into a string (`${e}`)."""
+    return node_info(program, node).get("interpolated")

@@ -259,12 +259,15 @@ class Function:
     any Mesh function value as a plain Python callable.
     """
 
-    __slots__ = ("name", "arity", "run", "__weakref__")
+    __slots__ = ("name", "arity", "run", "py", "__weakref__")
 
-    def __init__(self, name: str, arity: int, run: Callable[[tuple], Any]):
+    def __init__(self, name: str, arity: int, run: Callable[[tuple], Any], py=None):
         self.name = name
         self.arity = arity
         self.run = run
+        # for top-level functions: the same body called with positional
+        # arguments (generated code calls this directly); may return a TailCall
+        self.py = py
 
     def __call__(self, *args):
         r = self.run(args)

@@ -408,9 +408,21 @@ def _current(st: _State) -> Process:
 
 # ---------------------------------------------------------------- main
 
+def _tune_gc() -> None:
+    """Mesh values are immutable and almost never cyclic, but a loop that
+    builds a big Map or List allocates millions of them, and CPython's
+    default young-generation threshold (700 allocations) then runs the
+    cycle collector so often that it takes most of the time. Freeze what
+    loading created (it is never garbage) and collect far less often."""
+    import gc
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+
+
 def run_main(fn, args=()) -> int:
     """Run `fn(*args)` as the main process; return the program's exit code."""
     global _st, _budget
+    _tune_gc()
     st = _st = _State()
     _budget = REDUCTIONS
     main = Process(st.next_id, fn, args)
@@ -646,6 +658,13 @@ def preempt() -> None:
     _budget -= 1
     if _budget <= 0:
         _preempt_slow()
+
+
+def yield_slice() -> int:
+    """For code that keeps its own reduction counter (eval/pygen.py): the
+    counter ran out; yield to the others and return a fresh budget."""
+    _preempt_slow()
+    return REDUCTIONS
 
 
 def _preempt_slow() -> None:

@@ -95,6 +95,10 @@ class ModState:
         self.types: set[str] = set()                       # struct/sum names visible
 
 
+# operand types the evaluator can specialise arithmetic and comparisons on
+_SCALARS = {"Int": "int", "Float": "float", "String": "string", "Bool": "bool"}
+
+
 class Checker:
     def __init__(self, stdlib_modules: dict):
         self.reg = Registry()
@@ -119,6 +123,7 @@ class Checker:
         except Exception:
             self.stdlib_names = set()
         self._pending_mapget: list = []
+        self._pending_operand: list = []     # (node, type, key): see eval/typed.py
         self._builtin_types()
         for sname in ("Option", "Result", "Ordering"):
             info = self.reg.sums[sname]
@@ -370,6 +375,11 @@ class Checker:
                 if isinstance(vt, TCon):
                     kind = {"Int": "int", "Float": "float", "Bool": "bool", "String": "string"}.get(vt.name)
             self.side.setdefault(call, {})["map_get_zero"] = kind
+        for node, ty, key in self._pending_operand:
+            ty = prune(ty)
+            if isinstance(ty, TCon) and not ty.args and ty.name in _SCALARS:
+                self.side.setdefault(node, {})[key] = _SCALARS[ty.name]
+        self._pending_operand.clear()
 
     def _seed_imports(self, module):
         """Pub structs and sum types of every imported module are in scope."""
@@ -1200,7 +1210,7 @@ class Checker:
     def e_string(self, e):
         for p in e.parts:
             if not isinstance(p, str):
-                self.infer(p)
+                self._pending_operand.append((p, self.infer(p), "interpolated"))
         return STRING
 
     def e_name(self, e):
@@ -1310,6 +1320,7 @@ class Checker:
             return lt
         self.unify_at(lt, rt, e.right)
         r = prune(lt)
+        self._pending_operand.append((e, lt, "operand"))
         if op in OP_TRAITS:
             tr = OP_TRAITS[op]
             if is_unknown(r):
