@@ -180,6 +180,11 @@ _BASE_ENV = {
     "_concat": ops.concat, "_neg": ops.neg,
 }
 
+
+def _base_env_runtime():
+    from ..runtime import NO_MATCH
+    _BASE_ENV["_NO_MATCH"] = NO_MATCH
+
 _ARITH = {"+": "_add", "-": "_sub", "*": "_mul"}
 _CMP = {"<": "_lt", ">": "_gt", "<=": "_le", ">=": "_ge", "==": "_eq", "!=": "_ne"}
 _OTHER = {"/": "_div", "%": "_rem", "<>": "_concat"}
@@ -235,6 +240,7 @@ class PyGen:
         self.spans: list = []
         self.self_pyname = None
         self.depth = 0
+        self.alias_ok = True            # a pattern may name its subject (not in a matcher)
 
     # ------------------------------------------------------------ names and constants
 
@@ -549,6 +555,8 @@ class PyGen:
             self.tail(node.orelse)
         elif t is A.Case:
             self.case(node, None)
+        elif t is A.Receive:
+            self.receive(node, None)
         elif t is A.Call:
             self.call(node, tail=True)
         elif t is A.Pipe:
@@ -855,6 +863,66 @@ class PyGen:
         self.emit(f"raise _nomatch({self.const('non-exhaustive match')}, "
                   f"{self.span_const(node.span)})")
         self.end()
+
+    def x_Receive(self, node):
+        t = self.fresh()
+        self.receive(node, t)
+        return t
+
+    def receive(self, node, target):
+        """`receive`: a matcher function returns (arm index, bound values) for
+        the first arm a message matches; the arm's body then runs here."""
+        cur = self.cur
+        cur.calls = True
+        timeout = "None"
+        if node.after is not None:
+            timeout = self.spill(self.ex(node.after))
+        matcher = self.fresh("_match")
+        msg = self.fresh("msg")
+        self.begin(f"def {matcher}({msg}):")
+        bound = []
+        saved, self.alias_ok = self.alias_ok, False
+        try:
+            for i, arm in enumerate(node.arms):
+                self.push()
+                conds: list = []
+                self.pattern(arm.pattern, msg, conds)
+                if arm.guard is not None:
+                    g, lines = self.captured(lambda: self.ex(arm.guard))
+                    if lines:
+                        raise Unsupported("guard needs statements")
+                    conds.append(f"({g}) is True")
+                names = list(cur.scopes[-1].values())
+                bound.append((names, dict(cur.scopes[-1])))
+                self.pop()
+                tup = "(" + "".join(n + ", " for n in names) + ")"
+                cond = " and ".join(conds) if conds else "True"
+                self.emit(f"if {cond}: return ({i}, {tup})")
+        finally:
+            self.alias_ok = saved
+        self.emit("return _NO_MATCH")
+        self.end()
+        r = self.fresh("r")
+        self.emit(f"{r} = {self.const(self.program, 'P')}.receive({matcher}, {timeout})")
+        self.begin(f"if type({r}) is not tuple:")
+        if target is None:
+            self.tail(node.after_body)
+        else:
+            v = self.ex(node.after_body) if node.after_body is not None else "None"
+            self.emit(f"{target} = {v}")
+        self.end()
+        for i, (arm, (names, scope)) in enumerate(zip(node.arms, bound)):
+            self.begin(f"elif {r}[0] == {i}:")
+            self.push()
+            cur.scopes[-1].update(scope)
+            if names:
+                self.emit(f"{', '.join(names)}, = {r}[1]")
+            if target is None:
+                self.tail(arm.body)
+            else:
+                self.emit(f"{target} = {self.ex(arm.body)}")
+            self.pop()
+            self.end()
 
     def x_While(self, node):
         c, cl = self.captured(lambda: self.ex(node.cond))
@@ -1188,7 +1256,7 @@ class PyGen:
         return s
 
     def bind(self, name, subj, conds):
-        if _IDENT.match(subj):
+        if self.alias_ok and _IDENT.match(subj):
             self.cur.scopes[-1][name] = subj
             return
         py = self.declare(name)
@@ -1222,3 +1290,5 @@ def generate(compiler, name, clauses, ret_type, self_fn, span):
 
 from ..runtime import preempt as _preempt, REDUCTIONS  # noqa: E402
 from ..runtime.scheduler import yield_slice as _yield_slice  # noqa: E402
+
+_base_env_runtime()
