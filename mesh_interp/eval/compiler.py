@@ -233,9 +233,11 @@ class Compiler:
             from .pygen import generate
             made = generate(self, name, clauses, ret_type, self_fn, clauses[0].span)
             if made is not None:
-                pyfn, _info = made
+                pyfn, info = made
                 if self_fn is not None:
                     self_fn.py = pyfn
+                    if not info.tail_out:
+                        self_fn.direct = pyfn
                 run = _positional_run(pyfn)
                 return (lambda captured: run), [], len(clauses[0].params)
         outer = self.ctx

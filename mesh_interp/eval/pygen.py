@@ -71,6 +71,9 @@ def _bounce_all(r):
 def _dcall(fn, args):
     """Call a function value to completion (call_value)."""
     if type(fn) is Function:
+        d = fn.direct
+        if d is not None:
+            return d(*args)
         r = fn.run(args)
         while type(r) is TailCall:
             _preempt()
@@ -1144,20 +1147,22 @@ class PyGen:
         finally:
             self.cur = parent
         caps = list(fn.captures)
-        unpack = ""
-        if fn.params:
-            unpack = f"{', '.join(fn.params)}, = _args"
+        # the body takes positional arguments; `run` (the Function protocol)
+        # takes a tuple; natives call the body directly unless it may return
+        # a TailCall
+        run = self.fresh("_run")
         lines = [(0, f"def {mk}({', '.join(caps)}):")]
-        body = self.wrap(fn, f"def {inner}(_args):")
-        if unpack:
-            body.insert(1, (1, unpack))
+        body = self.wrap(fn, f"def {inner}({', '.join(fn.params)}):")
         lines += [(1 + i, t) for i, t in body]
+        lines.append((1, f"def {run}(_args): return {inner}(*_args)"))
         fname = self.const(name)
+        direct = "None" if fn.tail_out else inner
+        make = f"Function({fname}, {fn.arity}, {run}, None, {direct})"
         if fn.self_py is not None:
-            lines.append((1, f"{fn.self_py} = Function({fname}, {fn.arity}, {inner})"))
+            lines.append((1, f"{fn.self_py} = {make}"))
             lines.append((1, f"return {fn.self_py}"))
         else:
-            lines.append((1, f"return Function({fname}, {fn.arity}, {inner})"))
+            lines.append((1, f"return {make}"))
         self.defs.append(lines)
         return f"{mk}({', '.join(caps)})"
 

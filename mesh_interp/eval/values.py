@@ -259,15 +259,20 @@ class Function:
     any Mesh function value as a plain Python callable.
     """
 
-    __slots__ = ("name", "arity", "run", "py", "__weakref__")
+    __slots__ = ("name", "arity", "run", "py", "direct", "__weakref__")
 
-    def __init__(self, name: str, arity: int, run: Callable[[tuple], Any], py=None):
+    def __init__(self, name: str, arity: int, run: Callable[[tuple], Any], py=None,
+                 direct=None):
         self.name = name
         self.arity = arity
         self.run = run
         # for top-level functions: the same body called with positional
         # arguments (generated code calls this directly); may return a TailCall
         self.py = py
+        # when known: a plain Python callable taking positional arguments and
+        # returning the final value (never a TailCall); natives call it
+        # instead of going through __call__
+        self.direct = direct
 
     def __call__(self, *args):
         r = self.run(args)
@@ -282,6 +287,13 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<fn {self.name}/{self.arity}>"
+
+
+def direct(fn):
+    """The cheapest Python callable that calls the Mesh function value fn
+    to completion with positional arguments (fn itself if nothing better)."""
+    d = getattr(fn, "direct", None)
+    return fn if d is None else d
 
 
 def _preempt():

@@ -9,6 +9,7 @@ some = _v.some
 ok = _v.ok
 err = _v.err
 wrap_int = _v.wrap_int
+direct = _v.direct     # natives call Mesh function arguments through this
 
 
 def panic(message: str):

@@ -6,7 +6,7 @@ from itertools import islice as _islice
 
 from ..eval.collections import MeshIter as _I, iterate as _iterate
 from ..eval.values import wrap_int as _wrap
-from ._common import NONE as _NONE, iterable as _iterable, panic as _panic, some as _some
+from ._common import NONE as _NONE, direct as _direct, iterable as _iterable, panic as _panic, some as _some
 
 
 def _src(it, who="Iter"):
@@ -19,10 +19,12 @@ def from_(xs):
 
 
 def map_(it, f):
+    f = _direct(f)
     return _I(map(f, _src(it)))
 
 
 def filter_(it, p):
+    p = _direct(p)
     src = _src(it)
     return _I(x for x in src if p(x))
 
@@ -60,6 +62,7 @@ def sum_(it):
 
 
 def any_(it, p):
+    p = _direct(p)
     for x in _src(it):
         if p(x):
             return True
@@ -67,6 +70,7 @@ def any_(it, p):
 
 
 def all_(it, p):
+    p = _direct(p)
     for x in _src(it):
         if not p(x):
             return False
@@ -74,6 +78,7 @@ def all_(it, p):
 
 
 def find(it, p):
+    p = _direct(p)
     for x in _src(it):
         if p(x):
             return _some(x)
@@ -81,6 +86,7 @@ def find(it, p):
 
 
 def reduce(it, init, f):
+    f = _direct(f)
     acc = init
     for x in _src(it):
         acc = f(acc, x)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cmp_to_key as _cmp_to_key
 
 from ..eval.collections import EMPTY as _EMPTY, MeshList as _L, iterate as _iterate
-from ._common import NONE as _NONE, cmp_result as _cmp_result, panic as _panic, some as _some
+from ._common import NONE as _NONE, cmp_result as _cmp_result, direct as _direct, panic as _panic, some as _some
 
 _from = _L.from_iterable
 
@@ -58,14 +58,17 @@ def reverse(xs):
 
 
 def map_(xs, f):
+    f = _direct(f)
     return _from([f(x) for x in xs])
 
 
 def filter_(xs, p):
+    p = _direct(p)
     return _from([x for x in xs if p(x)])
 
 
 def reduce(xs, init, f):
+    f = _direct(f)
     acc = init
     for x in xs:
         acc = f(acc, x)
@@ -80,6 +83,7 @@ def sort(xs, cmp):
 
 
 def find(xs, p):
+    p = _direct(p)
     for x in xs:
         if p(x):
             return _some(x)
@@ -87,6 +91,7 @@ def find(xs, p):
 
 
 def any_(xs, p):
+    p = _direct(p)
     for x in xs:
         if p(x):
             return True
@@ -94,6 +99,7 @@ def any_(xs, p):
 
 
 def all_(xs, p):
+    p = _direct(p)
     for x in xs:
         if not p(x):
             return False
@@ -114,6 +120,7 @@ def zip_(a, b):
 
 
 def flat_map(xs, f):
+    f = _direct(f)
     out = []
     for x in xs:
         out.extend(f(x))
