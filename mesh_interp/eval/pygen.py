@@ -1088,7 +1088,10 @@ class PyGen:
                 cur.tail_out = True
                 self.emit(f"return TailCall({g}, {tup})")
                 return None
-            if getattr(target, "py", None) is not None:
+            if target.direct is not None:
+                # already compiled, and never returns a TailCall
+                return f"{self.const(target.direct, 'D')}({', '.join(args)})"
+            if target.py is not None:
                 r = self.fresh("r")
                 return (f"({r} if type({r} := {g}.py({', '.join(args)})) is not TailCall "
                         f"else _bounce_all({r}))")

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import sys as _sys
 
+from ..eval.format import display as _display
 from ._common import err as _err, ok as _ok
 
 
 def _text(s) -> str:
-    if type(s) is str:
-        return s
-    from ..eval.format import display
-    return display(s)
+    return s if type(s) is str else _display(s)
 
 
 def println(s):

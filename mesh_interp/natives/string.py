@@ -7,6 +7,7 @@ from ..errors import MeshPanic as _StrPanic
 import re as _re
 
 from ..eval.collections import MeshList as _L, iterate as _iterate
+from ..eval.format import display as _display
 from ._common import NONE as _NONE, some as _some
 
 # Rust `char::is_whitespace` (Unicode White_Space); Python's str.strip() would
@@ -97,8 +98,7 @@ def to_float(s):
 
 
 def from_(x):
-    from ..eval.format import display
-    return display(x)
+    return _display(x)
 
 
 def collect(it):
