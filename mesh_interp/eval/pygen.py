@@ -188,6 +188,12 @@ def _base_env_runtime():
     from ..runtime import NO_MATCH
     _BASE_ENV["_NO_MATCH"] = NO_MATCH
 
+# natives that are one Python operation on a checked argument: (arity, template)
+_INTRINSICS = {
+    MeshMap.has_key: (2, "({1} in {0}._idx)"),
+    MeshMap.__len__: (1, "len({0}._idx)"),
+}
+
 _ARITH = {"+": "_add", "-": "_sub", "*": "_mul"}
 _CMP = {"<": "_lt", ">": "_gt", "<=": "_le", ">=": "_ge", "==": "_eq", "!=": "_ne"}
 _OTHER = {"/": "_div", "%": "_rem", "<>": "_concat"}
@@ -1107,6 +1113,11 @@ class PyGen:
                 or not callable(target):
             raise Unsupported("call target")
         args = self.ex_list(node.args)
+        inline = _INTRINSICS.get(target)
+        if inline is not None and len(args) == inline[0] and all(map(_is_atom, args)) \
+                and getattr(self.program, "type_table", None):
+            # checked program: the argument types are certain
+            return self.finish(inline[1].format(*args), tail)
         return self.finish(self.mark(f"{self.const(target, 'N')}({', '.join(args)})", node.span),
                            tail)
 

@@ -54,8 +54,7 @@ def delete(m, k):
     return m.delete(k)
 
 
-def size(m):
-    return len(m)
+size = _M.__len__
 
 
 def keys(m):
