@@ -24,7 +24,7 @@ from typing import Optional
 from ..source import SourceFile, Span
 from ..syntax import ast as A
 
-_VERSION = "typecheck-result-1"
+_VERSION = "typecheck-result-2"
 
 
 def _walk(module) -> list:
@@ -58,29 +58,38 @@ def entry_path(modules):
     return folder / f"typecheck-{cache.digest(*parts)}.pickle"
 
 
+def _node(m, i):        # placeholders, bound to the program being loaded by
+    raise pickle.UnpicklingError("outside resultcache.load")    # _Unpickler.find_class
+
+
+def _file(m):
+    raise pickle.UnpicklingError("outside resultcache.load")
+
+
 class _Pickler(pickle.Pickler):
+    """Nodes become `_node(module, position)`, files `_file(module)`, spans
+    `Span(file, start, end)`; anything else is pickled as usual."""
+
     def __init__(self, f, node_ids, files):
         super().__init__(f, protocol=pickle.HIGHEST_PROTOCOL)
         self._node_ids = node_ids
         self._files = files
 
     def reducer_override(self, obj):
-        if type(obj) is Span:
+        t = type(obj)
+        if t is Span:
             return Span, (obj.file, obj.start, obj.end)
-        return NotImplemented
-
-    def persistent_id(self, obj):
+        if t is SourceFile:
+            where = self._files.get(id(obj))
+            if where is None:
+                raise pickle.PicklingError("a file outside the program")
+            return _file, (where,)
         if isinstance(obj, A.Node):
             where = self._node_ids.get(id(obj))
             if where is None:
                 raise pickle.PicklingError("a node outside the program")
-            return where
-        if type(obj) is SourceFile:
-            where = self._files.get(id(obj))
-            if where is None:
-                raise pickle.PicklingError("a file outside the program")
-            return where
-        return None
+            return _node, where
+        return NotImplemented
 
 
 class _Unpickler(pickle.Unpickler):
@@ -90,10 +99,15 @@ class _Unpickler(pickle.Unpickler):
         self._nodes = [None] * len(asts)     # each module walked when first needed
         self._files = files
 
-    def persistent_load(self, pid):
-        if type(pid) is int:
-            return self._files[pid]
-        m, i = pid
+    def find_class(self, module, name):
+        if module == __name__:
+            if name == "_node":
+                return self._node
+            if name == "_file":
+                return self._files.__getitem__
+        return super().find_class(module, name)
+
+    def _node(self, m, i):
         nodes = self._nodes[m]
         if nodes is None:
             nodes = self._nodes[m] = _walk(self._modules[m])
@@ -103,10 +117,17 @@ class _Unpickler(pickle.Unpickler):
 def store(path, modules, warnings, types) -> None:
     """Pickle (warnings, side table) of an accepted program."""
     from ..syntax import cache
+    # the positions of the nodes the table is keyed by (a node anywhere else
+    # in it is not found: nothing is stored)
+    wanted = {id(k) for k in types}
     node_ids = {}
     for m, (_, ms) in enumerate(modules):
-        for i, n in enumerate(_walk(ms.ast)):
-            node_ids.setdefault(id(n), (m, i))
+        i = 0
+        for n in _walk(ms.ast):
+            k = id(n)
+            if k in wanted and k not in node_ids:
+                node_ids[k] = (m, i)
+            i += 1
     files = {id(ms.source): m for m, (_, ms) in enumerate(modules)}
     buf = io.BytesIO()
     try:
