@@ -866,6 +866,10 @@ async def _start_server(rt: _Router, port: int, in_runtime: bool, ssl=None):
     srv = _Server(rt, loop, in_runtime)
     srv.server = await loop.create_server(lambda: _Connection(srv), _BIND_HOST, port,
                                           ssl=ssl, backlog=1024)
+    from ..runtime import signals
+    signals.add_server(srv)         # before "listening" is printed
+    if signals.shutting_down():     # a signal came while binding
+        srv.begin_shutdown()
     return srv
 
 
@@ -873,7 +877,6 @@ async def _serve_forever(srv: _Server):
     """Wait for ever (the program ends with the server). If the serving
     process is killed, the listening socket is closed."""
     from ..runtime import signals
-    signals.add_server(srv)
     try:
         await srv.loop.create_future()
     finally:

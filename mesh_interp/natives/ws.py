@@ -263,6 +263,10 @@ async def _start(cbs, port: int, runner):
 _BIND_HOST = "0.0.0.0"
 
 
+async def _begin_shutdown(srv: _WsServer) -> None:
+    srv.begin_shutdown()
+
+
 def serve(on_connect, on_message, on_close, port):
     """Start the WebSocket server on 0.0.0.0:`port` and return at once."""
     addr = f"0.0.0.0:{port}"
@@ -275,6 +279,8 @@ def serve(on_connect, on_message, on_close, port):
         _eprint(f"[mesh-rt] Failed to start WebSocket server on {addr}: {_os_error_text(e)}")
         return None
     signals.add_server(srv)
+    if signals.shutting_down():     # a signal came while binding
+        _block_on(_begin_shutdown(srv))
     _eprint(f"[mesh-rt] WebSocket server listening on {addr}")
     return None
 
