@@ -675,6 +675,11 @@ class _Connection:
             _eprint(f"[mesh-rt] HTTP parse error: {e}")
             self._close()
             return
+        except Exception as e:              # anything else the parser raises
+            _eprint(f"[mesh-rt] HTTP parse error: malformed request: "
+                    f"{type(e).__name__}: {e}")
+            self._close()
+            return
         self.rp = None
         self.state = _HANDLING
         self.keep = not self.srv.draining and rp.wants_keep_alive()
