@@ -150,7 +150,22 @@ def _is_item(node) -> bool:
 def load_program(path: str, check: bool = True, parse_only: bool = False,
                  require_main: bool = True, reported: Optional[list] = None):
     """Parse, check and compile a program; None when an error was reported.
-    `reported` collects the warnings reported on the way."""
+    `reported` collects the warnings reported on the way.
+
+    The cyclic garbage collector is paused meanwhile: loading builds many
+    objects that live on (trees, types, closures) and little cyclic garbage,
+    and each collection would scan all of them again (as the parser does)."""
+    import gc
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_program(path, check, parse_only, require_main, reported)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _load_program(path, check, parse_only, require_main, reported):
     from .eval.program import Program
     sources = parse_project(path)
     if sources is None:
