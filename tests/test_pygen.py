@@ -190,6 +190,44 @@ CASES = {
           send(p, ("b", 30))
         end
         """, "a: small 3\nb: big 30\nquiet\n"),
+    "map_put_in_place_never_changes_a_visible_map": ("""
+        fn fill(m, i, n) do
+          if i == n do m else fill(Map.put(m, i, i * i), i + 1, n) end
+        end
+
+        fn fill_saving(m, i, saved) do
+          if i == 3 do
+            (m, saved)
+          else
+            fill_saving(Map.put(m, i, i), i + 1, m)
+          end
+        end
+
+        fn fill_keeping(m, i, kept) do
+          let k = m
+          if i == 3 do
+            (m, kept)
+          else
+            fill_keeping(Map.put(m, i, i), i + 1, List.append(kept, k))
+          end
+        end
+
+        fn add(m, k) = Map.put(m, k, 1)
+
+        fn main() do
+          let base = fill(Map.new(), 0, 3)
+          let bigger = fill(base, 3, 5)
+          println("${Map.size(base)} ${Map.size(bigger)}")
+          let (last, saved) = fill_saving(Map.new(), 0, Map.new())
+          println("${Map.size(last)} ${Map.size(saved)}")
+          let (m, kept) = fill_keeping(Map.new(), 0, [])
+          println("${Map.size(m)} ${List.map(kept, fn x -> Map.size(x) end)}")
+          let a = add(base, 100)
+          let f = fn () -> Map.size(base) end
+          let b = add(base, 200)
+          println("${Map.size(a)} ${Map.size(b)} ${f()} ${Map.size(base)} ${Map.get(bigger, 4)}")
+        end
+        """, "3 5\n3 2\n3 [0, 1, 2]\n4 4 3 3 16\n"),
 }
 
 
@@ -274,3 +312,35 @@ def test_deep_recursion_is_a_located_overflow(tmp_path):
     assert r.returncode == 101
     assert "stack overflow: recursion too deep in `down`" in r.stderr
     assert "deep.mpl:1:" in r.stderr
+
+
+def test_put_owned_updates_in_place_only_when_unshared():
+    from mesh_interp.eval.collections import EMPTY_MAP
+
+    def unshared():
+        m = EMPTY_MAP.put(1, 1)
+        return m.put_owned(2, 2) is m, m
+
+    def shared():
+        m = EMPTY_MAP.put(1, 1)
+        other = m
+        r = m.put_owned(2, 2)
+        return r is m, other
+
+    same, m = unshared()
+    assert same and len(m) == 2 and m.put(3, 3) is not m and len(m) == 2
+    same, other = shared()
+    assert not same and len(other) == 1
+
+
+def test_the_loop_in_the_map_benchmark_puts_in_place():
+    """The self tail call `fill(Map.put(m, ...), ...)` is generated with
+    put_owned (the benchmark's speed depends on it), the lookup loop not."""
+    from mesh_interp import driver
+    from mesh_interp.eval.collections import MeshMap
+    from conftest import REPO_ROOT
+    program = driver.load_program(str(REPO_ROOT / "bench/programs/map_ops.mpl"))
+    ns = program.modules["Main"]
+    consts = ns.values["fill"].py.__globals__.values()
+    assert any(v is MeshMap.put_owned for v in consts)
+    assert not any(v is MeshMap.put_owned for v in ns.values["lookup"].py.__globals__.values())

@@ -23,6 +23,7 @@ tuples, lists, structs, variants, Pids all are (see values._hashable).
 """
 from __future__ import annotations
 
+import sys
 from itertools import islice
 from typing import Iterable, Iterator
 
@@ -32,6 +33,12 @@ from pyrsistent import pvector
 _EMPTY_VEC = pvector()
 _Map = immutables.Map
 _EMPTY_HAMT = _Map()
+_Mutation = type(_EMPTY_HAMT.mutate())
+_refcount = sys.getrefcount
+# sys.getrefcount(m) inside MeshMap.put_owned when the only other holder of m
+# is the caller's variable that dies with the call (measured on CPython 3.11:
+# that variable, put_owned's own `self`, getrefcount's argument)
+_OWNED_REFS = 3
 
 
 class _Tomb:
@@ -263,6 +270,14 @@ class _Ordered:
 
     contains = __contains__
 
+    def _hamt(self):
+        """self._idx as an immutables.Map: a map updated in place (see
+        MeshMap.put_owned) holds a mutation, which is frozen here first."""
+        idx = self._idx
+        if type(idx) is _Mutation:
+            idx = self._idx = idx.finish()
+        return idx
+
     def keys(self) -> Iterator:
         if self._dead:
             return (k for k in self._ord if k is not _TOMB)
@@ -273,7 +288,7 @@ class _Ordered:
         fields is the (idx, order, dead) of the result, or None when the
         tombstones outnumber the live entries and the caller should rebuild
         from the live keys of `order`."""
-        idx = self._idx.delete(k)
+        idx = self._hamt().delete(k)
         order = self._ord.set(pos, _TOMB)
         dead = self._dead + 1
         if dead > _COMPACT_MIN and dead > 2 * len(idx):
@@ -341,8 +356,27 @@ class MeshMap(_Ordered):
         return default
 
     # ---------------------------------------------------------- updates
-    def put(self, k, v) -> "MeshMap":
+    def put_owned(self, k, v) -> "MeshMap":
+        """put, for a caller whose variable holding self dies with this call
+        (eval/pygen.py decides that): when nothing else refers to self, no one
+        can see the old value, so the entry is written in place (a HAMT
+        mutation, O(1) instead of copying a path of nodes)."""
+        if _refcount(self) > _OWNED_REFS or self is EMPTY_MAP:
+            return self.put(k, v)
         idx = self._idx
+        if type(idx) is not _Mutation:
+            idx = self._idx = idx.mutate()
+        e = idx.get(k, _MISSING)
+        if e is _MISSING:
+            idx[k] = (len(self._ord), v)
+            self._ord = self._ord.append(k)
+        else:
+            idx[k] = (e[0], v)
+        self._h = None
+        return self
+
+    def put(self, k, v) -> "MeshMap":
+        idx = self._hamt()
         e = idx.get(k, _MISSING)
         if e is _MISSING:
             return MeshMap(idx.set(k, (len(self._ord), v)), self._ord.append(k), self._dead)
@@ -351,7 +385,7 @@ class MeshMap(_Ordered):
         return MeshMap(idx.set(k, (e[0], v)), self._ord, self._dead)
 
     def delete(self, k) -> "MeshMap":
-        idx = self._idx
+        idx = self._hamt()
         e = idx.get(k, _MISSING)
         if e is _MISSING:
             return self
@@ -382,7 +416,7 @@ class MeshMap(_Ordered):
         if len(other) != len(self):
             return False
         oidx = other._idx
-        for k, (_, v) in self._idx.items():
+        for k, (_, v) in self._hamt().items():
             e = oidx.get(k, _MISSING)
             if e is _MISSING or not (e[1] == v):
                 return False

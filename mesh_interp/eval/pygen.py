@@ -1113,6 +1113,10 @@ class PyGen:
                 or not callable(target):
             raise Unsupported("call target")
         args = self.ex_list(node.args)
+        if tail and target is MeshMap.put and _IDENT.match(args[0]) \
+                and not any(re.search(rf"\b{args[0]}\b", a) for a in args[1:]):
+            # returned: the map variable dies with the call
+            target = MeshMap.put_owned
         inline = _INTRINSICS.get(target)
         if inline is not None and len(args) == inline[0] and all(map(_is_atom, args)) \
                 and getattr(self.program, "type_table", None):
@@ -1127,6 +1131,24 @@ class PyGen:
             return None
         return expr
 
+    def owned_put(self, node, expr: str, others) -> str:
+        """`Map.put(m, k, v)` whose map is a local variable that dies right
+        after the call (it is rebound by a self tail call and used by no other
+        argument, or the call is returned): call MeshMap.put_owned, which
+        updates in place when nothing else refers to the map."""
+        if type(node) is A.Pipe:
+            node = self.pipe_call(node)
+        if type(node) is not A.Call or not node.args or type(node.args[0]) is not A.Name:
+            return expr
+        put = self.const(MeshMap.put, "N")
+        var = self.lookup(node.args[0].name)
+        if var is None or not expr.startswith(f"(\x00") or f"{put}({var}," not in expr:
+            return expr
+        word = re.compile(rf"\b{re.escape(var)}\b")
+        if any(word.search(o) for o in others):
+            return expr
+        return expr.replace(f"{put}({var},", f"{self.const(MeshMap.put_owned, 'N')}({var},", 1)
+
     def dynamic(self, fn, args, span, tail):
         self.cur.calls = True
         tup = "(" + "".join(a + ", " for a in args) + ")"
@@ -1138,7 +1160,11 @@ class PyGen:
 
     def self_tail_call(self, arg_nodes):
         cur = self.cur
+        start = len(cur.lines)
         args = self.ex_list(arg_nodes)
+        if len(cur.lines) == start:
+            args = [self.owned_put(n, a, args[:i] + args[i + 1:])
+                    for i, (n, a) in enumerate(zip(arg_nodes, args))]
         moves = [(p, a) for p, a in zip(cur.params, args) if p != a]
         if moves:
             self.emit(f"{', '.join(p for p, _ in moves)} = {', '.join(a for _, a in moves)}")
