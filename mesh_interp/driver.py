@@ -213,8 +213,11 @@ def check_project(path: str, parse_only: bool = False) -> bool:
     # nothing runs: the closure compiler alone finds the compile errors, and
     # writing Python source for every function would only cost time
     from .eval import pygen
-    pygen.ENABLED = False
-    program = load_program(path, check=True, reported=reported)
+    pygen_was, pygen.ENABLED = pygen.ENABLED, False
+    try:
+        program = load_program(path, check=True, reported=reported)
+    finally:
+        pygen.ENABLED = pygen_was     # callers in the same process still get pygen
     if program is None:
         return False
     if entry is not None:
