@@ -21,7 +21,7 @@ from .collections import MeshList, MeshMap, MeshRange
 from .format import display
 from .typed import specialise_call
 from .values import (Function, Struct, StructType, TailCall, Variant, VariantInfo,
-                     ERR, OK, SOME, NONE_INFO, TypeInfo, wrap_int)
+                     ERR, OK, SOME, NONE_INFO, TypeInfo, finish, wrap_int)
 
 # ---------------------------------------------------------------- control signals
 
@@ -48,14 +48,11 @@ CONTINUE = ContinueSignal()
 def call_value(fn, args: tuple):
     """Call any Mesh function value to completion (trampolining tail calls)."""
     if type(fn) is Function:
+        d = fn.direct
+        if d is not None:
+            return d(*args)
         r = fn.run(args)
-        while type(r) is TailCall:
-            g = r.func
-            if type(g) is Function:
-                r = g.run(r.args)
-            else:
-                return g(*r.args)
-        return r
+        return r if type(r) is not TailCall else finish(r)
     if type(fn) is VariantInfo:
         return Variant(fn, args)
     if callable(fn):

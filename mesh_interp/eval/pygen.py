@@ -37,7 +37,8 @@ from .collections import MeshList, MeshMap, MeshRange
 from .format import display
 from .typed import interpolated_kind, operand_kind, specialise_call
 from .values import (Function, Struct, StructType, TailCall, Variant, VariantInfo,
-                     ERR, OK, SOME, NONE_INFO, TypeInfo, wrap_int, INT_MIN, INT_MAX)
+                     ERR, OK, SOME, NONE_INFO, TypeInfo, finish, wrap_int, INT_MIN, INT_MAX)
+from .compiler import call_value
 
 ENABLED = os.environ.get("MESH_PYGEN", "1") != "0"
 DUMP = os.environ.get("MESH_PYGEN_DUMP") == "1"
@@ -57,43 +58,10 @@ def code_owner(code):
 
 # ---------------------------------------------------------------- run-time helpers
 
-def _bounce_all(r):
-    while type(r) is TailCall:
-        _preempt()
-        g = r.func
-        if type(g) is Function:
-            r = g.run(r.args)
-        else:
-            return g(*r.args)
-    return r
-
-
-def _dcall(fn, args):
-    """Call a function value to completion (call_value)."""
-    if type(fn) is Function:
-        d = fn.direct
-        if d is not None:
-            return d(*args)
-        r = fn.run(args)
-        while type(r) is TailCall:
-            _preempt()
-            g = r.func
-            if type(g) is Function:
-                r = g.run(r.args)
-            else:
-                return g(*r.args)
-        return r
-    if type(fn) is VariantInfo:
-        return Variant(fn, args)
-    if callable(fn):
-        return fn(*args)
-    raise MeshPanic(f"value is not a function: {display(fn)}")
-
-
 def _dtail(fn, args):
     if type(fn) is Function:
         return TailCall(fn, args)
-    return _dcall(fn, args)
+    return call_value(fn, args)
 
 
 def _fix(e, table):
@@ -172,7 +140,7 @@ def _new_struct(st, vals):
 _BASE_ENV = {
     "TailCall": TailCall, "Variant": Variant, "Function": Function, "Struct": Struct,
     "MeshList": MeshList, "MeshPanic": MeshPanic,
-    "_bounce_all": _bounce_all, "_dcall": _dcall, "_dtail": _dtail, "_fix": _fix,
+    "_bounce_all": finish, "_dcall": call_value, "_dtail": _dtail, "_fix": _fix,
     "_nomatch": _nomatch, "_field": _field, "_struct_update": _struct_update,
     "_index": _index, "_cell": _cell, "_destructure": _destructure, "_try_fail": _try_fail,
     "_wrap": wrap_int, "_display": display, "_list": MeshList.from_iterable,
@@ -384,7 +352,7 @@ class PyGen:
         exec(code, env)
         pyfn = env[pyname]
         env[pyname + "_sc"] = pyfn if not fn.tail_out else (
-            lambda *a, _f=pyfn: _bounce_all(_f(*a)))
+            lambda *a, _f=pyfn: finish(_f(*a)))
         _register_code(code, name, span)
         return pyfn, fn
 
@@ -1021,7 +989,6 @@ class PyGen:
         if static is not None:
             v = static
             if self.program.is_stdlib_constant(v):
-                from .compiler import call_value
                 return self.const(call_value(v, ()))
             return self.value_expr(v, getattr(v, "name", node.name), node.span)
         b = self.ex(node.base)

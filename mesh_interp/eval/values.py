@@ -276,17 +276,23 @@ class Function:
 
     def __call__(self, *args):
         r = self.run(args)
-        while type(r) is TailCall:
-            _preempt()
-            f = r.func
-            if type(f) is Function:
-                r = f.run(r.args)
-            else:
-                return f(*r.args)
-        return r
+        return r if type(r) is not TailCall else finish(r)
 
     def __repr__(self) -> str:
         return f"<fn {self.name}/{self.arity}>"
+
+
+def finish(r):
+    """Run a TailCall (and those it returns) to its final value; every
+    bounce counts one reduction, so an actor looping by tail calls yields."""
+    while type(r) is TailCall:
+        _preempt()
+        f = r.func
+        if type(f) is Function:
+            r = f.run(r.args)
+        else:
+            return f(*r.args)
+    return r
 
 
 def direct(fn):
