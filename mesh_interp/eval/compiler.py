@@ -687,37 +687,25 @@ class Compiler:
 
     def c_StructUpdate(self, node, tail):
         base = self.compile_expr(node.base)
-        upd = [(name, self.compile_expr(e)) for name, e in node.fields]
+        names = tuple(name for name, _e in node.fields)
+        vals = [self.compile_expr(e) for _name, e in node.fields]
         span = node.span
+        update = ops.struct_update
 
         def ev(f):
             b = base(f)
-            if type(b) is not Struct:
-                raise MeshPanic("struct update on a value that is not a struct", span)
-            vals = list(b.values)
-            idx = b.type.field_index
-            for name, e in upd:
-                i = idx.get(name)
-                if i is None:
-                    raise MeshPanic(f"struct `{b.type.name}` has no field `{name}`", span)
-                vals[i] = e(f)
-            return Struct(b.type, vals)
+            return update(b, names, [v(f) for v in vals], span)
         return ev
 
     def c_Index(self, node, tail):
         base = self.compile_expr(node.base)
         index = self.compile_expr(node.index)
         span = node.span
+        at = ops.index
 
         def ev(f):
             b = base(f)
-            i = index(f)
-            try:
-                if isinstance(b, MeshMap):
-                    return b.get(i)
-                return b[i]
-            except (IndexError, KeyError, TypeError):
-                raise MeshPanic(f"index {display(i)} out of bounds", span)
+            return at(b, index(f), span)
         return ev
 
     # ---- control flow

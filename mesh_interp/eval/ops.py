@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 from ..errors import MeshPanic
+from .collections import MeshMap
+from .format import display
 from .values import INT_MAX, INT_MIN, Struct, Variant, wrap_int, LESS, GREATER, EQUAL
 
 
@@ -194,3 +196,29 @@ def compare(a, b):
     if lt(b, a):
         return GREATER
     return EQUAL
+
+
+# ---------------------------------------------------------------- indexing and struct update
+
+def index(b, i, span):
+    """`b[i]` on a List (an Int position) or a Map (a key; missing: its default)."""
+    try:
+        if isinstance(b, MeshMap):
+            return b.get(i)
+        return b[i]
+    except (IndexError, KeyError, TypeError):
+        raise MeshPanic(f"index {display(i)} out of bounds", span)
+
+
+def struct_update(b, names, vals, span):
+    """`%{b | name: val, ...}`: a copy of struct b with those fields replaced."""
+    if type(b) is not Struct:
+        raise MeshPanic("struct update on a value that is not a struct", span)
+    out = list(b.values)
+    idx = b.type.field_index
+    for name, v in zip(names, vals):
+        i = idx.get(name)
+        if i is None:
+            raise MeshPanic(f"struct `{b.type.name}` has no field `{name}`", span)
+        out[i] = v
+    return Struct(b.type, out)

@@ -83,28 +83,6 @@ def _field(program, b, name, span):
     return program.method_value(b, name, span)
 
 
-def _struct_update(b, names, vals, span):
-    if type(b) is not Struct:
-        raise MeshPanic("struct update on a value that is not a struct", span)
-    out = list(b.values)
-    idx = b.type.field_index
-    for name, v in zip(names, vals):
-        i = idx.get(name)
-        if i is None:
-            raise MeshPanic(f"struct `{b.type.name}` has no field `{name}`", span)
-        out[i] = v
-    return Struct(b.type, out)
-
-
-def _index(b, i, span):
-    try:
-        if isinstance(b, MeshMap):
-            return b.get(i)
-        return b[i]
-    except (IndexError, KeyError, TypeError):
-        raise MeshPanic(f"index {display(i)} out of bounds", span)
-
-
 def _cell(cell, name, span):
     if not cell.ready:
         raise MeshPanic(f"`{name}` is used before it is defined", span)
@@ -141,8 +119,8 @@ _BASE_ENV = {
     "TailCall": TailCall, "Variant": Variant, "Function": Function, "Struct": Struct,
     "MeshList": MeshList, "MeshPanic": MeshPanic,
     "_bounce_all": finish, "_dcall": call_value, "_dtail": _dtail, "_fix": _fix,
-    "_nomatch": _nomatch, "_field": _field, "_struct_update": _struct_update,
-    "_index": _index, "_cell": _cell, "_destructure": _destructure, "_try_fail": _try_fail,
+    "_nomatch": _nomatch, "_field": _field, "_struct_update": ops.struct_update,
+    "_index": ops.index, "_cell": _cell, "_destructure": _destructure, "_try_fail": _try_fail,
     "_wrap": wrap_int, "_display": display, "_list": MeshList.from_iterable,
     "_map": MeshMap.from_pairs, "_range": MeshRange, "_Struct": Struct,
     "_OK": OK, "_SOME": SOME,
