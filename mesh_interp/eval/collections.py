@@ -39,6 +39,7 @@ _refcount = sys.getrefcount
 # is the caller's variable that dies with the call (measured on CPython 3.11:
 # that variable, put_owned's own `self`, getrefcount's argument)
 _OWNED_REFS = 3
+_DICT_MAX = 32     # MeshMap.put_owned turns maps up to this size into dicts
 
 
 class _Tomb:
@@ -272,9 +273,13 @@ class _Ordered:
 
     def _hamt(self):
         """self._idx as an immutables.Map: a map updated in place (see
-        MeshMap.put_owned) holds a mutation, which is frozen here first."""
+        MeshMap.put_owned) holds a dict or a HAMT mutation, which becomes a
+        persistent HAMT here (O(n) for a dict, O(1) for a mutation)."""
         idx = self._idx
-        if type(idx) is _Mutation:
+        t = type(idx)
+        if t is dict:
+            idx = self._idx = _Map(idx)
+        elif t is _Mutation:
             idx = self._idx = idx.finish()
         return idx
 
@@ -364,8 +369,12 @@ class MeshMap(_Ordered):
         if _refcount(self) > _OWNED_REFS or self is EMPTY_MAP:
             return self.put(k, v)
         idx = self._idx
-        if type(idx) is not _Mutation:
-            idx = self._idx = idx.mutate()
+        t = type(idx)
+        if t is not dict and t is not _Mutation:
+            # a small map becomes a dict (the fastest to update and to read;
+            # it keeps insertion order like _ord); a big one a HAMT mutation
+            # (not copied: a dict would cost O(n) now and again when shared)
+            idx = self._idx = dict(idx.items()) if len(idx) <= _DICT_MAX else idx.mutate()
         e = idx.get(k, _MISSING)
         if e is _MISSING:
             idx[k] = (len(self._ord), v)

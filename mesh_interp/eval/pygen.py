@@ -35,7 +35,8 @@ from ..syntax import ast as A
 from . import ops
 from .collections import MeshList, MeshMap, MeshRange
 from .format import display
-from .typed import interpolated_kind, operand_kind, specialise_call
+from .typed import (_MISSING as _NO_ZERO, interpolated_kind, map_get_zero, operand_kind,
+                    specialise_call)
 from .values import (Function, Struct, StructType, TailCall, Variant, VariantInfo,
                      ERR, OK, SOME, NONE_INFO, TypeInfo, finish, wrap_int, INT_MIN, INT_MAX)
 from .compiler import call_value
@@ -178,6 +179,7 @@ class _Func:
         self.tail_out = False          # may return a TailCall
         self.marked = False            # has call sites with spans
         self.budget = False            # counts reductions (declares `global _budget`)
+        self.loop_budget = False       # a loop counts reductions in the local `_b`
         self.ret_type = None
 
 
@@ -323,6 +325,7 @@ class PyGen:
         env["_preempt"] = _preempt
         env["_yield"] = _yield_slice
         env["_budget"] = REDUCTIONS
+        env["_REDUCTIONS"] = REDUCTIONS
         env["_LS"] = linespan
         code = compile(src, f"<mesh {name}>", "exec")
         if DUMP:
@@ -371,11 +374,13 @@ class PyGen:
                   f"{self.span_const(span)})")
 
     def count_reduction(self):
-        """One reduction for the scheduler (runtime.preempt, inlined): each
-        generated function counts in its own namespace's `_budget`."""
-        self.cur.budget = True
-        self.emit("_budget -= 1")
-        self.emit("if _budget <= 0: _budget = _yield()")
+        """One reduction for the scheduler (runtime.preempt, inlined) per loop
+        iteration: a local counter (`_b`, cheaper than a global), set up by
+        wrap(). A call of the function itself counts in its namespace's
+        global `_budget`."""
+        self.cur.loop_budget = True
+        self.emit("_b -= 1")
+        self.emit("if not _b: _b = _yield()")
 
     def wrap(self, fn: _Func, header: str) -> list:
         """fn's lines under header, with the loop, the reduction count and the
@@ -385,13 +390,17 @@ class PyGen:
         if fn.marked:
             out.append((ind, "try:"))
             ind += 1
-        if fn.self_tail:
-            out.append((ind, "while True:"))
-            ind += 1
         if fn.calls or fn.self_tail:
             fn.budget = True
             out.append((ind, "_budget -= 1"))
             out.append((ind, "if _budget <= 0: _budget = _yield()"))
+        if fn.self_tail or fn.loop_budget:
+            out.append((ind, "_b = _REDUCTIONS"))
+        if fn.self_tail:
+            out.append((ind, "while True:"))
+            ind += 1
+            out.append((ind, "_b -= 1"))
+            out.append((ind, "if not _b: _b = _yield()"))
         if fn.budget:
             out.insert(1, (1, "global _budget"))
         for i, text in fn.lines:
@@ -1022,6 +1031,16 @@ class PyGen:
             vals = self.ex_list([callee] + node.args)
             return self.dynamic(vals[0], vals[1:], node.span, tail)
         from .compiler import Cell, ServiceInfo, SupervisorInfo, ModuleRef
+        zero = map_get_zero(self.program, node, target)
+        if zero is not _NO_ZERO and len(node.args) == 2:
+            m, k = self.ex_list(node.args)
+            if _is_atom(m) and _is_atom(k):
+                # MeshMap entries are (position, value)
+                e = self.fresh("e")
+                return self.finish(f"({e}[1] if ({e} := {m}._idx.get({k})) is not None "
+                                   f"else {self.const(zero)})", tail)
+            target = specialise_call(self.program, node, target)
+            return self.finish(self.mark(f"{self.const(target, 'N')}({m}, {k})", node.span), tail)
         target = specialise_call(self.program, node, target)
         t = type(target)
         if t is Function:
