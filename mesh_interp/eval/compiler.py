@@ -118,6 +118,13 @@ def contains(node, kinds: tuple, stop: tuple = (A.Closure, A.FnDef)) -> bool:
     return False
 
 
+def plain_params(clauses) -> bool:
+    """One clause, no guard, every parameter a plain name or `_`: the
+    arguments bind straight to the parameters (no dispatch)."""
+    return len(clauses) == 1 and clauses[0].guard is None and all(
+        type(p.pattern) in (A.PName, A.PWild) for p in clauses[0].params)
+
+
 def _loop_stop():
     return (A.Closure, A.FnDef, A.For, A.While)
 
@@ -251,9 +258,7 @@ class Compiler:
                     cap_pairs.append((oslot, ctx.declare(cname)))
             arity = len(clauses[0].params)
             base = ctx.nslots
-            simple = len(clauses) == 1 and clauses[0].guard is None and all(
-                type(p.pattern) in (A.PName, A.PWild) for p in clauses[0].params)
-            if simple:
+            if plain_params(clauses):
                 cl = clauses[0]
                 for p in cl.params:
                     if type(p.pattern) is A.PName:

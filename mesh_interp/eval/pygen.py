@@ -39,7 +39,7 @@ from .typed import (_MISSING as _NO_ZERO, interpolated_kind, map_get_zero, opera
                     specialise_call)
 from .values import (Function, Struct, StructType, TailCall, Variant, VariantInfo,
                      ERR, OK, SOME, NONE_INFO, TypeInfo, finish, wrap_int, INT_MIN, INT_MAX)
-from .compiler import call_value
+from .compiler import call_value, plain_params
 
 ENABLED = os.environ.get("MESH_PYGEN", "1") != "0"
 DUMP = os.environ.get("MESH_PYGEN_DUMP") == "1"
@@ -110,10 +110,6 @@ def _try_fail(v, convert, span):
         if info is NONE_INFO:
             return v
     raise MeshPanic("`?` applied to a value that is neither Result nor Option", span)
-
-
-def _new_struct(st, vals):
-    return Struct(st, vals)
 
 
 _BASE_ENV = {
@@ -322,7 +318,6 @@ class PyGen:
         src, linespan = self.assemble()
         env = dict(_BASE_ENV)
         env.update(self.env)
-        env["_preempt"] = _preempt
         env["_yield"] = _yield_slice
         env["_budget"] = REDUCTIONS
         env["_REDUCTIONS"] = REDUCTIONS
@@ -341,9 +336,7 @@ class PyGen:
         """Parameters and body of fn from its clauses (FnDef or ClosureClause)."""
         arity = len(clauses[0].params)
         fn.arity = arity
-        simple = len(clauses) == 1 and clauses[0].guard is None and all(
-            type(p.pattern) in (A.PName, A.PWild) for p in clauses[0].params)
-        if simple:
+        if plain_params(clauses):
             cl = clauses[0]
             for p in cl.params:
                 if type(p.pattern) is A.PName:
@@ -1297,7 +1290,7 @@ def generate(compiler, name, clauses, ret_type, self_fn, span):
         return None
 
 
-from ..runtime import preempt as _preempt, REDUCTIONS  # noqa: E402
+from ..runtime import REDUCTIONS  # noqa: E402
 from ..runtime.scheduler import yield_slice as _yield_slice  # noqa: E402
 
 _base_env_runtime()
