@@ -35,8 +35,7 @@ from ..syntax import ast as A
 from . import ops
 from .collections import MeshList, MeshMap, MeshRange
 from .format import display
-from .typed import (_MISSING as _NO_ZERO, interpolated_kind, map_get_zero, operand_kind,
-                    specialise_call)
+from .typed import NO_ZERO, interpolated_kind, map_get_zero, operand_kind, specialise_call
 from .values import (Function, Struct, StructType, TailCall, Variant, VariantInfo,
                      ERR, OK, SOME, NONE_INFO, TypeInfo, finish, wrap_int, INT_MIN, INT_MAX)
 from .compiler import call_value, plain_params
@@ -153,6 +152,12 @@ def _is_atom(s: str) -> bool:
     return _ATOM.match(s) is not None
 
 
+def _mentions(name: str, texts) -> bool:
+    """Does the Python variable `name` occur in any of the generated texts?"""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return any(word.search(t) for t in texts)
+
+
 # ---------------------------------------------------------------- generation state
 
 class _Func:
@@ -258,6 +263,12 @@ class PyGen:
         c = self.cur
         for ind, text in lines:
             c.lines.append((c.indent + ind, text))
+
+    def atoms(self, a: str, b: str) -> tuple:
+        """a and b as plain names or numbers, computed in order (a first)."""
+        if not _is_atom(b):
+            return self.spill(a), self.spill(b)
+        return self.spill(a), b
 
     def spill(self, expr: str) -> str:
         if _IDENT.match(expr) or _is_atom(expr):
@@ -658,14 +669,10 @@ class PyGen:
                     return f"({a} {op} {b})"
             elif op in _CMP and not (op == "!=" and kind == "float"):
                 return f"({a} {op} {b})"
-        if op in _ARITH or op in _CMP:
+        if op in _ARITH or op in _CMP or op in ("/", "%"):
             # each operand is used twice (type test, then either branch):
             # compute both first, in order, unless they are plain names or numbers
-            if not _is_atom(b):
-                a = self.spill(a)
-                b = self.spill(b)
-            elif not _is_atom(a):
-                a = self.spill(a)
+            a, b = self.atoms(a, b)
         if op in _ARITH:
             r = self.fresh("r")
             return (f"(({r} if {INT_MIN} <= ({r} := {a} {op} {b}) <= {INT_MAX} else _wrap({r}))"
@@ -678,22 +685,15 @@ class PyGen:
             if op in ("==", "!="):
                 kinds.append(f"{t} is bool")
             return f"(({a} {op} {b}) if {' or '.join(kinds)} else {_CMP[op]}({a}, {b}))"
-        if op in ("/", "%") and kind == "int" and _is_atom(b) and b.isdigit() and int(b) > 0:
-            # by a positive constant: only a negative dividend needs ops.div/rem
-            a = self.spill(a)
-            py = "//" if op == "/" else "%"
-            slow = self.mark(f"{_OTHER[op]}({a}, {b})", node.span)
-            return f"(({a} {py} {b}) if {a} >= 0 else {slow})"
         if op in ("/", "%"):
-            # non-negative Int by positive Int needs no sign fix-up (ops.div/rem)
-            if not _is_atom(b):
-                a = self.spill(a)
-                b = self.spill(b)
-            elif not _is_atom(a):
-                a = self.spill(a)
+            # a non-negative Int by a positive Int needs no sign fix-up (ops.div/rem)
+            if kind == "int" and b.isdigit() and int(b) > 0:
+                fast = f"{a} >= 0"
+            else:
+                fast = f"type({a}) is int and {a} >= 0 and {b} > 0"
             py = "//" if op == "/" else "%"
             slow = self.mark(f"{_OTHER[op]}({a}, {b})", node.span)
-            return f"(({a} {py} {b}) if type({a}) is int and {a} >= 0 and {b} > 0 else {slow})"
+            return f"(({a} {py} {b}) if {fast} else {slow})"
         fn = _OTHER.get(op)
         if fn is None:
             raise Unsupported(op)
@@ -1025,7 +1025,7 @@ class PyGen:
             return self.dynamic(vals[0], vals[1:], node.span, tail)
         from .compiler import Cell, ServiceInfo, SupervisorInfo, ModuleRef
         zero = map_get_zero(self.program, node, target)
-        if zero is not _NO_ZERO and len(node.args) == 2:
+        if zero is not NO_ZERO and len(node.args) == 2:
             m, k = self.ex_list(node.args)
             if _is_atom(m) and _is_atom(k):
                 # MeshMap entries are (position, value)
@@ -1071,7 +1071,7 @@ class PyGen:
             raise Unsupported("call target")
         args = self.ex_list(node.args)
         if tail and target is MeshMap.put and _IDENT.match(args[0]) \
-                and not any(re.search(rf"\b{args[0]}\b", a) for a in args[1:]):
+                and not _mentions(args[0], args[1:]):
             # returned: the map variable dies with the call
             target = MeshMap.put_owned
         inline = _INTRINSICS.get(target)
@@ -1101,8 +1101,7 @@ class PyGen:
         var = self.lookup(node.args[0].name)
         if var is None or not expr.startswith(f"(\x00") or f"{put}({var}," not in expr:
             return expr
-        word = re.compile(rf"\b{re.escape(var)}\b")
-        if any(word.search(o) for o in others):
+        if _mentions(var, others):
             return expr
         return expr.replace(f"{put}({var},", f"{self.const(MeshMap.put_owned, 'N')}({var},", 1)
 

@@ -19,18 +19,18 @@ def node_info(program, node) -> dict:
 
 def map_get_zero(program, node, target):
     """The zero `Map.get(m, k)` (target) at node gives for a missing key: the
-    zero of the map's value type, or _MISSING when the checker did not say."""
+    zero of the map's value type, or NO_ZERO when the checker did not say."""
     kind = node_info(program, node).get("map_get_zero")
     if kind in _ZEROS and getattr(target, "__module__", "").endswith("natives.map") \
             and getattr(target, "__name__", "") == "get":
         return _ZEROS[kind]
-    return _MISSING
+    return NO_ZERO
 
 
 def specialise_call(program, node, target):
     """`Map.get(m, k)` on a missing key gives the zero of the map's value type."""
     zero = map_get_zero(program, node, target)
-    if zero is not _MISSING:
+    if zero is not NO_ZERO:
         def map_get(m, k):
             e = m._idx.get(k)       # MeshMap entries are (position, value)
             return zero if e is None else e[1]
@@ -38,7 +38,7 @@ def specialise_call(program, node, target):
     return target
 
 
-_MISSING = object()
+NO_ZERO = object()
 
 
 def operand_kind(program, node):
