@@ -21,7 +21,7 @@ from .collections import MeshList, MeshMap, MeshRange
 from .format import display
 from .typed import specialise_call
 from .values import (Function, Struct, StructType, TailCall, Variant, VariantInfo,
-                     ERR, OK, SOME, NONE_INFO, TypeInfo, finish, wrap_int)
+                     OK, SOME, TypeInfo, finish, wrap_int)
 
 # ---------------------------------------------------------------- control signals
 
@@ -199,11 +199,28 @@ class ModuleRef:
 
 
 class Cell:
+    """A module-level `let`: set when the module's lets run."""
+
     __slots__ = ("value", "ready")
 
     def __init__(self):
         self.value = None
         self.ready = False
+
+    def read(self, name: str, span):
+        if not self.ready:
+            raise MeshPanic(f"`{name}` is used before it is defined", span)
+        return self.value
+
+
+def value_of(v, name: str):
+    """What a name bound to v denotes as a value: a nullary variant's value,
+    a constructor as a Function, anything else itself."""
+    if type(v) is VariantInfo:
+        if v.arity == 0:
+            return v.value
+        return Function(name, v.arity, lambda args, info=v: Variant(info, args))
+    return v
 
 
 # ---------------------------------------------------------------- the compiler
@@ -554,22 +571,10 @@ class Compiler:
                 return lambda f: f[s]
         v = self.resolve_global(name, node)
         if type(v) is Cell:
-            cell = v
-            span = node.span
-
-            def ev_cell(f):
-                if not cell.ready:
-                    raise MeshPanic(f"`{name}` is used before it is defined", span)
-                return cell.value
-            return ev_cell
-        if type(v) is VariantInfo:
-            if v.arity == 0:
-                val = v.value
-                return lambda f: val
-            info = v
-            ctor = Function(name, v.arity, lambda args: Variant(info, args))
-            return lambda f: ctor
-        return lambda f: v
+            read, span = v.read, node.span
+            return lambda f: read(name, span)
+        val = value_of(v, name)
+        return lambda f: val
 
     def c_SelfRef(self, node, tail):
         s = self.ctx.lookup("self") if self.ctx else None
@@ -913,20 +918,13 @@ class Compiler:
         convert = self.error_converter(self.ctx.ret_type if self.ctx is not None else None)
         span = node.span
 
+        try_fail = ops.try_fail
+
         def ev(f):
             v = inner(f)
-            if type(v) is Variant:
-                info = v.info
-                if info is OK or info is SOME:
-                    return v.args[0]
-                if info is ERR:
-                    e = v.args[0]
-                    if convert is not None:
-                        e = convert(e)
-                    raise ReturnSignal(Variant(ERR, (e,)))
-                if info is NONE_INFO:
-                    raise ReturnSignal(v)
-            raise MeshPanic("`?` applied to a value that is neither Result nor Option", span)
+            if type(v) is Variant and (v.info is OK or v.info is SOME):
+                return v.args[0]
+            raise ReturnSignal(try_fail(v, convert, span))
         return ev
 
     def error_converter(self, ret):
@@ -966,26 +964,15 @@ class Compiler:
             if self.program.is_stdlib_constant(v):
                 const = call_value(v, ())
                 return lambda f: const
-            if type(v) is VariantInfo:
-                if v.arity == 0:
-                    val = v.value
-                    return lambda f: val
-                info = v
-                ctor = Function(v.name, v.arity, lambda args: Variant(info, args))
-                return lambda f: ctor
-            return lambda f: v
+            val = value_of(v, getattr(v, "name", node.name))
+            return lambda f: val
         base = self.compile_expr(node.base)
         name = node.name
         span = node.span
-        program = self.program
+        field = self.program.field
 
         def ev(f):
-            b = base(f)
-            if type(b) is Struct:
-                i = b.type.field_index.get(name)
-                if i is not None:
-                    return b.values[i]
-            return program.method_value(b, name, span)
+            return field(base(f), name, span)
         return ev
 
     def is_local(self, name: str) -> bool:

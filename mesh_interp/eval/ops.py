@@ -7,7 +7,8 @@ import math
 from ..errors import MeshPanic
 from .collections import MeshMap
 from .format import display
-from .values import INT_MAX, INT_MIN, Struct, Variant, wrap_int, LESS, GREATER, EQUAL
+from .values import (INT_MAX, INT_MIN, Struct, Variant, wrap_int, LESS, GREATER, EQUAL, ERR,
+                     NONE_INFO)
 
 
 def _user_method(v, name):
@@ -222,3 +223,18 @@ def struct_update(b, names, vals, span):
             raise MeshPanic(f"struct `{b.type.name}` has no field `{name}`", span)
         out[i] = v
     return Struct(b.type, out)
+
+
+def try_fail(v, convert, span):
+    """`v?` where v is not Ok(x)/Some(x): what the function returns (Err
+    converted by the function's `From` impl, or None), or a panic."""
+    if type(v) is Variant:
+        info = v.info
+        if info is ERR:
+            e = v.args[0]
+            if convert is not None:
+                e = convert(e)
+            return Variant(ERR, (e,))
+        if info is NONE_INFO:
+            return v
+    raise MeshPanic("`?` applied to a value that is neither Result nor Option", span)

@@ -627,6 +627,14 @@ class Program:
             return generic(recv, *args)
         raise MeshPanic(f"no method `{name}` on type {self.runtime_type_name(recv)}", span)
 
+    def field(self, b, name: str, span):
+        """`b.name` where b is a value (not a module or type)."""
+        if type(b) is Struct:
+            i = b.type.field_index.get(name)
+            if i is not None:
+                return b.values[i]
+        return self.method_value(b, name, span)
+
     def method_value(self, recv, name: str, span):
         raise MeshPanic(f"type {self.runtime_type_name(recv)} has no field `{name}`", span)
 

@@ -37,8 +37,8 @@ from .collections import MeshList, MeshMap, MeshRange
 from .format import display
 from .typed import NO_ZERO, interpolated_kind, map_get_zero, operand_kind, specialise_call
 from .values import (Function, Struct, StructType, TailCall, Variant, VariantInfo,
-                     ERR, OK, SOME, NONE_INFO, TypeInfo, finish, wrap_int, INT_MIN, INT_MAX)
-from .compiler import call_value, plain_params
+                     OK, SOME, TypeInfo, finish, wrap_int, INT_MIN, INT_MAX)
+from .compiler import Cell, call_value, plain_params, value_of
 
 ENABLED = os.environ.get("MESH_PYGEN", "1") != "0"
 DUMP = os.environ.get("MESH_PYGEN_DUMP") == "1"
@@ -75,20 +75,6 @@ def _nomatch(msg, span):
     return MeshPanic(msg, span)
 
 
-def _field(program, b, name, span):
-    if type(b) is Struct:
-        i = b.type.field_index.get(name)
-        if i is not None:
-            return b.values[i]
-    return program.method_value(b, name, span)
-
-
-def _cell(cell, name, span):
-    if not cell.ready:
-        raise MeshPanic(f"`{name}` is used before it is defined", span)
-    return cell.value
-
-
 def _destructure(x, n):
     if type(x) is not tuple:
         x = (x,)
@@ -97,26 +83,12 @@ def _destructure(x, n):
     return (tuple(x) + (None,) * n)[:n]
 
 
-def _try_fail(v, convert, span):
-    """`v?` where v is not Ok/Some: the value the function returns."""
-    if type(v) is Variant:
-        info = v.info
-        if info is ERR:
-            e = v.args[0]
-            if convert is not None:
-                e = convert(e)
-            return Variant(ERR, (e,))
-        if info is NONE_INFO:
-            return v
-    raise MeshPanic("`?` applied to a value that is neither Result nor Option", span)
-
-
 _BASE_ENV = {
     "TailCall": TailCall, "Variant": Variant, "Function": Function, "Struct": Struct,
     "MeshList": MeshList, "MeshPanic": MeshPanic,
     "_bounce_all": finish, "_dcall": call_value, "_dtail": _dtail, "_fix": _fix,
-    "_nomatch": _nomatch, "_field": _field, "_struct_update": ops.struct_update,
-    "_index": ops.index, "_cell": _cell, "_destructure": _destructure, "_try_fail": _try_fail,
+    "_nomatch": _nomatch, "_struct_update": ops.struct_update,
+    "_index": ops.index, "_destructure": _destructure, "_try_fail": ops.try_fail,
     "_wrap": wrap_int, "_display": display, "_list": MeshList.from_iterable,
     "_map": MeshMap.from_pairs, "_range": MeshRange, "_Struct": Struct,
     "_OK": OK, "_SOME": SOME,
@@ -629,17 +601,10 @@ class PyGen:
         return self.value_expr(v, name, node.span)
 
     def value_expr(self, v, name, span):
-        from .compiler import Cell
         if type(v) is Cell:
-            return self.mark(f"_cell({self.const(v)}, {self.const(name)}, "
+            return self.mark(f"{self.const(v)}.read({self.const(name)}, "
                              f"{self.span_const(span)})", span)
-        if type(v) is VariantInfo:
-            if v.arity == 0:
-                return self.const(v.value)
-            info = v
-            ctor = Function(name, v.arity, lambda args: Variant(info, args))
-            return self.const(ctor)
-        return self.const(v, "G")
+        return self.const(value_of(v, name), "G")
 
     def x_BinOp(self, node):
         op = node.op
@@ -972,7 +937,7 @@ class PyGen:
                 return self.const(call_value(v, ()))
             return self.value_expr(v, getattr(v, "name", node.name), node.span)
         b = self.ex(node.base)
-        return self.mark(f"_field({self.const(self.program, 'P')}, {b}, {self.const(node.name)}, "
+        return self.mark(f"{self.const(self.program, 'P')}.field({b}, {self.const(node.name)}, "
                          f"{self.span_const(node.span)})", node.span)
 
     def x_Spawn(self, node):
@@ -1099,7 +1064,7 @@ class PyGen:
             return expr
         put = self.const(MeshMap.put, "N")
         var = self.lookup(node.args[0].name)
-        if var is None or not expr.startswith(f"(\x00") or f"{put}({var}," not in expr:
+        if var is None or not expr.startswith("(\x00") or f"{put}({var}," not in expr:
             return expr
         if _mentions(var, others):
             return expr
